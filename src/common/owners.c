@@ -1,0 +1,79 @@
+/*
+ * owners.c - the owner query: an index from owner key (the socket inode on
+ * Linux) to the snapshot row that waits for its PID, which the backend's
+ * owner scan fills through tt_owner_claim().
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "backend.h"
+#include "records.h"
+#include "seam.h"
+
+struct tt_owner_query {
+	struct tt_snapshot *snap;
+	uint32_t *slots; /* row index + 1; 0 is an empty slot */
+	unsigned bits;
+	size_t pending;
+};
+
+static size_t slot_of(const struct tt_owner_query *q, uint32_t key)
+{
+	return (uint32_t)(key * 2654435761u) >> (32 - q->bits);
+}
+
+static bool waiting(const struct tt_rec_head *h)
+{
+	return !(h->flags & TT_REC_OWNED) && h->owner != 0;
+}
+
+size_t tt_owner_pending(const struct tt_owner_query *q)
+{
+	return q->pending;
+}
+
+size_t tt_owner_claim(struct tt_owner_query *q, uint32_t key, uint32_t pid)
+{
+	size_t mask = ((size_t)1 << q->bits) - 1;
+	for (size_t i = slot_of(q, key); q->slots[i]; i = (i + 1) & mask) {
+		struct tt_rec_head *h = tt_snapshot_head(q->snap, q->slots[i] - 1);
+		/* A row already claimed holds a PID, not a key: skip it. */
+		if (waiting(h) && h->owner == key) {
+			h->owner = pid;
+			h->flags |= TT_REC_OWNED;
+			q->pending--;
+			break;
+		}
+	}
+	return q->pending;
+}
+
+int tt_snapshot_resolve_owners(struct tt_snapshot *s)
+{
+	size_t want = 0;
+	for (size_t i = 0; i < s->n; i++)
+		want += waiting(tt_snapshot_head(s, i));
+	if (want == 0)
+		return 0;
+
+	struct tt_owner_query q = { .snap = s, .bits = 1, .pending = want };
+	/* At most half full, so probe chains stay short. */
+	while (((size_t)1 << q.bits) < 2 * want)
+		q.bits++;
+	q.slots = tt_calloc((size_t)1 << q.bits, sizeof(*q.slots));
+	if (!q.slots)
+		return -ENOMEM;
+	size_t mask = ((size_t)1 << q.bits) - 1;
+	for (size_t i = 0; i < s->n; i++) {
+		struct tt_rec_head *h = tt_snapshot_head(s, i);
+		if (!waiting(h))
+			continue;
+		size_t at = slot_of(&q, h->owner);
+		while (q.slots[at])
+			at = (at + 1) & mask;
+		q.slots[at] = (uint32_t)(i + 1);
+	}
+	int err = tt_backend_owners(&q);
+	free(q.slots);
+	return err;
+}

@@ -1,0 +1,70 @@
+/*
+ * records.h - the compact records the front end keeps while it builds a
+ * table, and the operations on a whole snapshot of them.
+ *
+ * A record holds only what the Windows rows need, in host byte order so that
+ * sorting compares plain integers: 28 bytes for an IPv4 row, 60 for IPv6.
+ * Keeping them small is what lets a call allocate less than twice the table
+ * it returns.
+ */
+#ifndef TT_RECORDS_H
+#define TT_RECORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+
+/* tt_rec_head.flags */
+enum {
+	TT_REC_OWNED = 1u << 0, /* owner holds a PID (else an owner key, or 0) */
+};
+
+struct tt_rec_head {
+	uint32_t owner; /* owner key until TT_REC_OWNED, then the PID */
+	uint8_t state; /* MIB_TCP_STATE_* */
+	uint8_t flags; /* TT_REC_* */
+	uint16_t lport; /* host order */
+	uint32_t cookie_lo, cookie_hi;
+};
+
+struct tt_rec4 {
+	struct tt_rec_head h;
+	uint32_t laddr; /* host order */
+	uint32_t raddr;
+	uint16_t rport; /* host order */
+	uint16_t pad;
+};
+
+struct tt_rec6 {
+	struct tt_rec_head h;
+	uint8_t laddr[16]; /* network order: compared as a big-endian number */
+	uint8_t raddr[16];
+	uint32_t lscope;
+	uint32_t rscope;
+	uint16_t rport; /* host order */
+	uint16_t pad;
+};
+
+/* The records of one call, contiguous once collection has finished. */
+struct tt_snapshot {
+	unsigned table; /* TT_TABLE_V4 or TT_TABLE_V6 */
+	size_t rec_size;
+	size_t n;
+	unsigned char *recs;
+};
+
+static inline struct tt_rec_head *tt_snapshot_head(const struct tt_snapshot *s, size_t i)
+{
+	return (struct tt_rec_head *)(void *)(s->recs + i * s->rec_size);
+}
+
+/* Runs the backend for req and returns the rows of that table, free of
+ * duplicates and sorted per SPEC §6.  Returns 0 or a negative errno. */
+int tt_snapshot_take(struct tt_snapshot *s, const struct tt_request *req);
+/* Fills the owner of every row through the backend's owner scan. */
+int tt_snapshot_resolve_owners(struct tt_snapshot *s);
+void tt_snapshot_free(struct tt_snapshot *s);
+
+#endif /* TT_RECORDS_H */

@@ -1,0 +1,26 @@
+/*
+ * diag.h - the pure part of the sock_diag backend: turning one inet_diag
+ * reply into a tt_conn, and building the dump request.  No I/O, so the
+ * decoder can be fed fixture buffers and fuzzed.
+ */
+#ifndef TT_DIAG_H
+#define TT_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conn.h"
+
+/* The MIB_TCP_STATE for a Linux TCP_* state (SPEC §5); 0 if unknown. */
+unsigned tt_linux_state(unsigned linux_state);
+
+/* The kernel idiag_states mask that covers the wanted TT_STATES_* classes. */
+uint32_t tt_diag_state_mask(unsigned states);
+
+/* Decodes the payload of one SOCK_DIAG_BY_FAMILY reply (struct inet_diag_msg
+ * followed by attributes, len bytes).  Returns 1 when *out holds a
+ * connection, 0 for a message to skip (not TCP/IP, unknown state), or
+ * -EBADMSG when the payload is malformed. */
+int tt_diag_decode(const void *payload, size_t len, struct tt_conn *out);
+
+#endif /* TT_DIAG_H */

@@ -1,0 +1,122 @@
+/*
+ * proc_owners.c - finds the processes that hold the sockets of a snapshot:
+ * one pass over /proc/<pid>/fd, in ascending PID order, stopping as soon
+ * as every wanted socket has an owner.
+ *
+ * /proc content is untrusted input: everything is opened relative to
+ * directory descriptors, link targets are read into a bounded buffer and
+ * parsed strictly, and a process that vanishes mid-scan is simply skipped.
+ * The scan ends: /proc lists each PID once and in ascending order, and an fd
+ * directory holds at most the process's descriptor-table size.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "owner_parse.h"
+#include "seam.h"
+#include "sys.h"
+
+#define DENTS_SIZE (16 * 1024)
+
+struct dirent64_head {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Calls fn for each entry name of the directory fd; stops when fn returns
+ * false.  Entries are validated against the bytes the kernel returned. */
+static bool each_entry(int fd, unsigned char *buf, bool (*fn)(const char *name, unsigned type,
+							       void *arg),
+		       void *arg)
+{
+	for (;;) {
+		ssize_t n = tt_sys_getdents64(fd, buf, DENTS_SIZE);
+		if (n <= 0)
+			return true;
+		for (ssize_t at = 0; at + (ssize_t)sizeof(struct dirent64_head) <= n;) {
+			struct dirent64_head *d = (void *)(buf + at);
+			if (d->d_reclen < sizeof(*d) || d->d_reclen > n - at)
+				return true;
+			/* d_name must be NUL-terminated inside the record. */
+			size_t room = d->d_reclen - offsetof(struct dirent64_head, d_name);
+			if (memchr(d->d_name, '\0', room) && !fn(d->d_name, d->d_type, arg))
+				return false;
+			at += d->d_reclen;
+		}
+	}
+}
+
+struct fd_scan {
+	int dir;
+	uint32_t pid;
+	struct tt_owner_query *q;
+};
+
+static bool visit_fd(const char *name, unsigned type, void *arg)
+{
+	struct fd_scan *fs = arg;
+	if (type != DT_LNK && type != DT_UNKNOWN)
+		return true;
+	char link[TT_SOCKET_LINK_MAX];
+	ssize_t n = tt_sys_readlinkat(fs->dir, name, link, sizeof(link));
+	uint32_t inode;
+	if (n <= 0 || !tt_parse_socket_link(link, (size_t)n, &inode))
+		return true;
+	return tt_owner_claim(fs->q, inode, fs->pid) > 0;
+}
+
+struct proc_scan {
+	int proc;
+	unsigned char *fdbuf;
+	struct tt_owner_query *q;
+};
+
+static bool visit_pid(const char *name, unsigned type, void *arg)
+{
+	struct proc_scan *ps = arg;
+	uint32_t pid;
+	if (type != DT_DIR && type != DT_UNKNOWN)
+		return true;
+	if (!tt_parse_pid(name, &pid))
+		return true;
+
+	char path[32];
+	size_t len = strlen(name);
+	memcpy(path, name, len);
+	memcpy(path + len, "/fd", 4);
+	struct fd_scan fs = { .pid = pid, .q = ps->q };
+	/* O_NOFOLLOW: never follow a link a process could plant in /proc. */
+	fs.dir = tt_sys_openat(ps->proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fs.dir < 0)
+		return true; /* exited, or another user's process */
+	each_entry(fs.dir, ps->fdbuf, visit_fd, &fs);
+	close(fs.dir);
+	return tt_owner_pending(ps->q) > 0;
+}
+
+int tt_backend_owners(struct tt_owner_query *q)
+{
+	unsigned char *buf = tt_malloc(2 * DENTS_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	struct proc_scan ps = { .fdbuf = buf + DENTS_SIZE, .q = q };
+	ps.proc = tt_sys_openat(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Without /proc no owner can be known: the rows keep PID 0, as for
+	 * sockets of processes the caller may not inspect. */
+	if (ps.proc >= 0) {
+		each_entry(ps.proc, buf, visit_pid, &ps);
+		close(ps.proc);
+	}
+	free(buf);
+	return 0;
+}

@@ -1,0 +1,226 @@
+/*
+ * sock_diag.c - the Linux connection source: one NETLINK_SOCK_DIAG dump per
+ * address family, messages walked with libmnl and decoded by diag_decode.c.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <libmnl/libmnl.h>
+
+#include "backend.h"
+#include "diag.h"
+#include "seam.h"
+#include "sys.h"
+
+/* The dump buffer iproute2 uses; the kernel never builds larger dump
+ * messages for plain TCP dumps (MNL_SOCKET_DUMP_SIZE in newer libmnl). */
+#define RECV_SIZE 32768
+/* A dump interrupted by a change (NLM_F_DUMP_INTR) or an overrun receive
+ * queue (ENOBUFS) is restarted from scratch, this many times at most. */
+#define MAX_RESTARTS 5
+/* Signals interrupting recvmsg() are retried this many times per dump. */
+#define MAX_EINTR 64
+
+struct diag_sock {
+	int fd;
+	uint32_t portid;
+	uint32_t seq;
+	unsigned char *buf;
+};
+
+struct dump_ctx {
+	struct tt_collector *col;
+	int err;
+};
+
+static int diag_open(struct diag_sock *s)
+{
+	s->fd = tt_sys_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (s->fd < 0)
+		return -errno;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	socklen_t len = sizeof(sa);
+	if (tt_sys_bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(s->fd, (struct sockaddr *)&sa, &len) < 0) {
+		int err = -errno;
+		close(s->fd);
+		s->fd = -1;
+		return err;
+	}
+	s->portid = sa.nl_pid;
+	return 0;
+}
+
+static void diag_close(struct diag_sock *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+static int send_request(struct diag_sock *s, int family, uint32_t states)
+{
+	unsigned char req[NLMSG_SPACE(sizeof(struct inet_diag_req_v2))];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++s->seq;
+	struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+	r->sdiag_family = (uint8_t)family;
+	r->sdiag_protocol = IPPROTO_TCP;
+	r->idiag_states = states;
+
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	ssize_t n;
+	do
+		n = tt_sys_sendto(s->fd, nlh, nlh->nlmsg_len, 0, (struct sockaddr *)&kernel,
+				  sizeof(kernel));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)nlh->nlmsg_len ? 0 : -EIO;
+}
+
+/* One datagram from the kernel; datagrams from anyone else are dropped. */
+static ssize_t recv_kernel(struct diag_sock *s, unsigned *eintr)
+{
+	for (;;) {
+		struct sockaddr_nl from;
+		struct iovec iov = { s->buf, RECV_SIZE };
+		struct msghdr msg = {
+			.msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1,
+		};
+		ssize_t n = tt_sys_recvmsg(s->fd, &msg, 0);
+		if (n < 0) {
+			if (errno == EINTR && ++*eintr < MAX_EINTR)
+				continue;
+			return -errno;
+		}
+		if (msg.msg_flags & MSG_TRUNC)
+			return -EMSGSIZE;
+		if (msg.msg_namelen != sizeof(from) || from.nl_pid != 0)
+			continue;
+		return n;
+	}
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return MNL_CB_OK;
+	struct tt_conn c;
+	int r = tt_diag_decode(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), &c);
+	if (r > 0)
+		r = tt_collector_add(ctx->col, &c);
+	if (r < 0) {
+		ctx->err = r;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+/* NLMSG_DONE carries the dump's own result: a negative errno when the
+ * kernel failed part-way (libmnl's default handler ignores it). */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	int status = 0;
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(status))
+		memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof(status));
+	if (status < 0) {
+		ctx->err = status;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	struct nlmsgerr e;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(e)) {
+		ctx->err = -EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(e));
+	if (e.error == 0)
+		return MNL_CB_STOP;
+	ctx->err = e.error < 0 ? e.error : -EPROTO;
+	return MNL_CB_ERROR;
+}
+
+/* Not const: libmnl takes a non-const array. */
+static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
+};
+
+/* Runs one dump to its end.  -EINTR means the kernel flagged the dump as
+ * interrupted, -ENOBUFS that messages were lost: both call for a restart. */
+static int dump(struct diag_sock *s, int family, uint32_t states, struct tt_collector *col)
+{
+	int err = send_request(s, family, states);
+	if (err)
+		return err;
+	struct dump_ctx ctx = { col, 0 };
+	unsigned eintr = 0;
+	for (;;) {
+		ssize_t n = recv_kernel(s, &eintr);
+		if (n < 0)
+			return (int)n;
+		errno = 0;
+		int r = mnl_cb_run2(s->buf, (size_t)n, s->seq, s->portid, data_cb, &ctx, ctl_cb,
+				    NLMSG_MIN_TYPE);
+		if (r == MNL_CB_ERROR)
+			return ctx.err ? ctx.err : (errno ? -errno : -EPROTO);
+		if (r == MNL_CB_STOP)
+			return 0;
+	}
+}
+
+/* Dumps one family, restarting on a fresh socket when the dump was
+ * interrupted; rows of an abandoned attempt are dropped. */
+static int dump_family(struct diag_sock *s, int family, uint32_t states,
+		       struct tt_collector *col)
+{
+	for (unsigned attempt = 0;; attempt++) {
+		size_t mark = tt_collector_mark(col);
+		int err = dump(s, family, states, col);
+		if (err != -EINTR && err != -ENOBUFS)
+			return err;
+		tt_collector_rewind(col, mark);
+		diag_close(s);
+		if (attempt + 1 >= MAX_RESTARTS)
+			return -EAGAIN;
+		err = diag_open(s);
+		if (err)
+			return err;
+	}
+}
+
+int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
+{
+	struct diag_sock s = { .fd = -1 };
+	s.buf = tt_malloc(RECV_SIZE);
+	if (!s.buf)
+		return -ENOMEM;
+	uint32_t states = tt_diag_state_mask(req->states);
+	int err = diag_open(&s);
+	/* IPv4 rows also come from IPv6 sockets: v4-mapped connections and
+	 * dual-stack listeners live in the AF_INET6 dump. */
+	if (!err && (req->table & TT_TABLE_V4))
+		err = dump_family(&s, AF_INET, states, col);
+	if (!err)
+		err = dump_family(&s, AF_INET6, states, col);
+	diag_close(&s);
+	free(s.buf);
+	return err;
+}
