@@ -321,35 +321,54 @@ static int collector_finish(struct tt_collector *col, struct tt_snapshot *s)
 }
 
 /* ---- Duplicates.  A dump that races with changes to the socket tables can
- * report a socket twice (same cookie, possibly in a later state), and can
- * catch a connection both as a request socket and as the full socket it was
- * promoted to.  Both end up next to each other after sorting, in a run of
- * records with the same addresses and ports. */
+ * report a socket twice (same cookie, possibly in a later state).  It can
+ * also catch a connection's 4-tuple held first by one socket and then by its
+ * successor: a request socket and the full socket it became, or a TIME_WAIT
+ * socket and the new connection that reused its ports.  The kernel never
+ * holds two such sockets at once, so the request or TIME_WAIT one is stale.
+ * All of these sort next to each other, in a run of records with the same
+ * addresses and ports. */
 
-static bool is_stale_request(const struct tt_rec_head *h)
+static bool yields_tuple(const struct tt_rec_head *h)
 {
+	if (h->state == MIB_TCP_STATE_TIME_WAIT)
+		return true;
+	/* A request socket: SYN_RCVD without an inode (and so without owner). */
 	return h->state == MIB_TCP_STATE_SYN_RCVD && !(h->flags & TT_REC_OWNED) && h->owner == 0;
 }
 
 static size_t dedupe_run(const struct rec_ops *ops, unsigned char *run, size_t n)
 {
 	size_t size = ops->size, kept = 0;
-	bool connection = ops->has_peer(run);
+	/* First drop repeated sockets: the first report of a cookie stays. */
 	for (size_t i = 0; i < n; i++) {
 		const struct tt_rec_head *h = (const void *)(run + i * size);
-		bool drop = connection && n > 1 && is_stale_request(h);
-		for (size_t k = 0; k < kept && !drop; k++) {
-			const struct tt_rec_head *o = (const void *)(run + k * size);
-			drop = cookie_of(o) == cookie_of(h);
-		}
-		if (drop)
+		bool seen = false;
+		for (size_t k = 0; k < kept && !seen; k++)
+			seen = cookie_of((const void *)(run + k * size)) == cookie_of(h);
+		if (seen)
 			continue;
 		if (kept != i)
 			memcpy(run + kept * size, run + i * size, size);
 		kept++;
 	}
-	/* If every record of a connection run was a stale request, keep one. */
-	return kept ? kept : 1;
+	if (kept < 2 || !ops->has_peer(run))
+		return kept;
+	/* Then, for a connection, successors win over stale predecessors. */
+	size_t live = 0;
+	for (size_t i = 0; i < kept; i++)
+		live += !yields_tuple((const void *)(run + i * size));
+	if (live == 0)
+		return 1;
+	size_t out = 0;
+	for (size_t i = 0; i < kept; i++) {
+		if (yields_tuple((const void *)(run + i * size)))
+			continue;
+		if (out != i)
+			memcpy(run + out * size, run + i * size, size);
+		out++;
+	}
+	return out;
 }
 
 static void dedupe(const struct rec_ops *ops, struct tt_snapshot *s)

@@ -1,0 +1,269 @@
+/*
+ * test_decode.c - the pure parts of the Linux backend on fixture input:
+ * the inet_diag message decoder, the state map, the request state mask and
+ * the /proc owner parsers.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+
+#include <check.h>
+#include <iphlpapi.h>
+
+#include "diag.h"
+#include "owner_parse.h"
+
+struct msgbuf {
+	unsigned char b[512];
+	size_t len;
+};
+
+static struct msgbuf diag_msg(int family, int state, const char *src, uint16_t sport,
+			      const char *dst, uint16_t dport, uint32_t ifidx, uint32_t inode,
+			      uint64_t cookie)
+{
+	struct msgbuf m;
+	memset(&m, 0, sizeof(m));
+	struct inet_diag_msg d;
+	memset(&d, 0, sizeof(d));
+	d.idiag_family = (uint8_t)family;
+	d.idiag_state = (uint8_t)state;
+	d.id.idiag_sport = htons(sport);
+	d.id.idiag_dport = htons(dport);
+	ck_assert_int_eq(inet_pton(family, src, d.id.idiag_src), 1);
+	ck_assert_int_eq(inet_pton(family, dst, d.id.idiag_dst), 1);
+	d.id.idiag_if = ifidx;
+	d.id.idiag_cookie[0] = (uint32_t)cookie;
+	d.id.idiag_cookie[1] = (uint32_t)(cookie >> 32);
+	d.idiag_inode = inode;
+	d.idiag_uid = 1000;
+	memcpy(m.b, &d, sizeof(d));
+	m.len = sizeof(d);
+	return m;
+}
+
+static void add_attr(struct msgbuf *m, uint16_t type, const void *data, uint16_t len)
+{
+	struct nlattr a = { .nla_len = (uint16_t)(sizeof(a) + len), .nla_type = type };
+	memcpy(m->b + m->len, &a, sizeof(a));
+	memcpy(m->b + m->len + sizeof(a), data, len);
+	m->len += NLA_ALIGN(a.nla_len);
+}
+
+START_TEST(ipv4_established)
+{
+	struct msgbuf m = diag_msg(AF_INET, 1, "10.0.0.1", 443, "10.0.0.2", 50000, 0, 1234,
+				   0x1122334455667788ull);
+	uint8_t shut = 0;
+	add_attr(&m, INET_DIAG_SHUTDOWN, &shut, 1);
+	struct tt_conn c;
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.family, AF_INET);
+	ck_assert_uint_eq(c.state, MIB_TCP_STATE_ESTAB);
+	uint8_t want[4] = { 10, 0, 0, 1 };
+	ck_assert_mem_eq(c.laddr, want, 4);
+	want[3] = 2;
+	ck_assert_mem_eq(c.raddr, want, 4);
+	ck_assert_uint_eq(c.lport, htons(443));
+	ck_assert_uint_eq(c.rport, htons(50000));
+	ck_assert_uint_eq(c.owner_key, 1234);
+	ck_assert(c.cookie == 0x1122334455667788ull);
+	ck_assert_uint_eq(c.lscope, 0);
+	ck_assert_uint_eq(c.flags, 0);
+}
+END_TEST
+
+START_TEST(ipv6_listener_v6only_flag)
+{
+	uint8_t off = 0, on = 1;
+	struct msgbuf m = diag_msg(AF_INET6, 10, "::", 80, "::", 0, 0, 5, 1);
+	add_attr(&m, INET_DIAG_SKV6ONLY, &off, 1);
+	struct tt_conn c;
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.state, MIB_TCP_STATE_LISTEN);
+	ck_assert_uint_eq(c.flags & TT_CONN_DUALSTACK, TT_CONN_DUALSTACK);
+
+	m = diag_msg(AF_INET6, 10, "::", 80, "::", 0, 0, 5, 1);
+	add_attr(&m, INET_DIAG_SKV6ONLY, &on, 1);
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.flags & TT_CONN_DUALSTACK, 0);
+
+	/* Without the attribute the socket is taken as IPv6-only. */
+	m = diag_msg(AF_INET6, 10, "::", 80, "::", 0, 0, 5, 1);
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.flags & TT_CONN_DUALSTACK, 0);
+
+	/* A listener on a specific address is never dual-stack. */
+	m = diag_msg(AF_INET6, 10, "::1", 80, "::", 0, 0, 5, 1);
+	add_attr(&m, INET_DIAG_SKV6ONLY, &off, 1);
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.flags & TT_CONN_DUALSTACK, 0);
+}
+END_TEST
+
+START_TEST(scope_ids_only_for_link_local)
+{
+	struct msgbuf m = diag_msg(AF_INET6, 1, "fe80::1", 22, "fe80::2", 4000, 7, 5, 1);
+	struct tt_conn c;
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.lscope, 7);
+	ck_assert_uint_eq(c.rscope, 7);
+	/* Bound to a device, but global addresses carry no zone. */
+	m = diag_msg(AF_INET6, 1, "2001:db8::1", 22, "fe80::2", 4000, 7, 5, 1);
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.lscope, 0);
+	ck_assert_uint_eq(c.rscope, 7);
+	m = diag_msg(AF_INET6, 1, "::1", 22, "::1", 4000, 1, 5, 1);
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.lscope, 0);
+	ck_assert_uint_eq(c.rscope, 0);
+}
+END_TEST
+
+START_TEST(request_and_timewait_sockets)
+{
+	/* NEW_SYN_RECV is reported as SYN_RECV by the kernel; both map to
+	 * SYN_RCVD, with no inode. */
+	const int states[] = { 3, 12 };
+	for (int i = 0; i < 2; i++) {
+		struct msgbuf m = diag_msg(AF_INET, states[i], "10.0.0.1", 80, "10.0.0.9", 1, 0, 0, 9);
+		struct tt_conn c;
+		ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+		ck_assert_uint_eq(c.state, MIB_TCP_STATE_SYN_RCVD);
+		ck_assert_uint_eq(c.owner_key, 0);
+	}
+	struct msgbuf m = diag_msg(AF_INET, 6, "10.0.0.1", 80, "10.0.0.9", 1, 0, 0, 9);
+	struct tt_conn c;
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.state, MIB_TCP_STATE_TIME_WAIT);
+}
+END_TEST
+
+START_TEST(messages_to_skip)
+{
+	struct tt_conn c;
+	/* An unknown state (13 = BOUND_INACTIVE, 0, 200) and a non-IP family. */
+	const int bad_states[] = { 0, 13, 200 };
+	for (int i = 0; i < 3; i++) {
+		struct msgbuf m = diag_msg(AF_INET, bad_states[i], "1.2.3.4", 1, "1.2.3.4", 2, 0, 1, 1);
+		ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 0);
+	}
+	struct msgbuf m = diag_msg(AF_INET, 1, "1.2.3.4", 1, "1.2.3.4", 2, 0, 1, 1);
+	m.b[0] = AF_UNIX;
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 0);
+}
+END_TEST
+
+START_TEST(malformed_messages)
+{
+	struct tt_conn c;
+	struct msgbuf m = diag_msg(AF_INET6, 10, "::", 80, "::", 0, 0, 5, 1);
+	for (size_t len = 0; len < sizeof(struct inet_diag_msg); len++)
+		ck_assert_int_eq(tt_diag_decode(m.b, len, &c), -EBADMSG);
+	/* An attribute that claims more bytes than there are. */
+	uint8_t off = 0;
+	add_attr(&m, INET_DIAG_SKV6ONLY, &off, 1);
+	struct nlattr a;
+	memcpy(&a, m.b + sizeof(struct inet_diag_msg), sizeof(a));
+	a.nla_len = 200;
+	memcpy(m.b + sizeof(struct inet_diag_msg), &a, sizeof(a));
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), -EBADMSG);
+	/* An attribute shorter than its own header. */
+	a.nla_len = 2;
+	memcpy(m.b + sizeof(struct inet_diag_msg), &a, sizeof(a));
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), -EBADMSG);
+	/* Trailing bytes too short for an attribute header are ignored. */
+	m = diag_msg(AF_INET6, 10, "::", 80, "::", 0, 0, 5, 1);
+	m.len += 3;
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+}
+END_TEST
+
+/* SPEC §5, Linux column. */
+START_TEST(linux_state_map)
+{
+	const unsigned want[] = { 0, MIB_TCP_STATE_ESTAB, MIB_TCP_STATE_SYN_SENT,
+				  MIB_TCP_STATE_SYN_RCVD, MIB_TCP_STATE_FIN_WAIT1,
+				  MIB_TCP_STATE_FIN_WAIT2, MIB_TCP_STATE_TIME_WAIT,
+				  MIB_TCP_STATE_CLOSED, MIB_TCP_STATE_CLOSE_WAIT,
+				  MIB_TCP_STATE_LAST_ACK, MIB_TCP_STATE_LISTEN,
+				  MIB_TCP_STATE_CLOSING, MIB_TCP_STATE_SYN_RCVD, 0, 0 };
+	for (unsigned s = 0; s < sizeof(want) / sizeof(want[0]); s++)
+		ck_assert_uint_eq(tt_linux_state(s), want[s]);
+	ck_assert_uint_eq(tt_linux_state(255), 0);
+}
+END_TEST
+
+START_TEST(request_state_masks)
+{
+	ck_assert_uint_eq(tt_diag_state_mask(TT_STATES_LISTEN), 1u << 10);
+	ck_assert_uint_eq(tt_diag_state_mask(TT_STATES_CONNECTIONS), 0x1ffeu & ~(1u << 10));
+	ck_assert_uint_eq(tt_diag_state_mask(TT_STATES_ALL), 0x1ffeu);
+}
+END_TEST
+
+START_TEST(pid_names)
+{
+	uint32_t pid = 0;
+	ck_assert(tt_parse_pid("1", &pid) && pid == 1);
+	ck_assert(tt_parse_pid("4194304", &pid) && pid == 4194304);
+	ck_assert(tt_parse_pid("4294967295", &pid) && pid == 4294967295u);
+	const char *bad[] = { "", "0", "007", "4294967296", "99999999999", "12a", "-1", "self",
+			      "1 ", " 1", "thread-self" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!tt_parse_pid(bad[i], &pid), "accepted \"%s\"", bad[i]);
+}
+END_TEST
+
+static bool link_ok(const char *s, uint32_t *inode)
+{
+	return tt_parse_socket_link(s, strlen(s), inode);
+}
+
+START_TEST(socket_links)
+{
+	uint32_t ino = 0;
+	ck_assert(link_ok("socket:[12345]", &ino) && ino == 12345);
+	ck_assert(link_ok("socket:[4294967295]", &ino) && ino == 4294967295u);
+	const char *bad[] = { "socket:[]", "socket:[0]", "socket:[12", "socket:12]", "socket:[1x]",
+			      "socket:[4294967296]", "anon_inode:[eventpoll]", "pipe:[123]",
+			      "/dev/null", "socket:[123]]", "socket:[-5]", "" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!link_ok(bad[i], &ino), "accepted \"%s\"", bad[i]);
+	/* Only the bytes given count: a target cut by readlinkat() fails. */
+	ck_assert(!tt_parse_socket_link("socket:[12345]", 13, &ino));
+	char longer[TT_SOCKET_LINK_MAX + 8];
+	memset(longer, '1', sizeof(longer));
+	memcpy(longer, "socket:[", 8);
+	longer[sizeof(longer) - 1] = ']';
+	ck_assert(!tt_parse_socket_link(longer, sizeof(longer), &ino));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("decode");
+	TCase *tc = tcase_create("decode");
+	tcase_add_test(tc, ipv4_established);
+	tcase_add_test(tc, ipv6_listener_v6only_flag);
+	tcase_add_test(tc, scope_ids_only_for_link_local);
+	tcase_add_test(tc, request_and_timewait_sockets);
+	tcase_add_test(tc, messages_to_skip);
+	tcase_add_test(tc, malformed_messages);
+	tcase_add_test(tc, linux_state_map);
+	tcase_add_test(tc, request_state_masks);
+	tcase_add_test(tc, pid_names);
+	tcase_add_test(tc, socket_links);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

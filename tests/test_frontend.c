@@ -1,0 +1,561 @@
+/*
+ * test_frontend.c - the front end (src/common) on records chosen by the
+ * test, through a mock backend: row conversion, the v4-mapped and
+ * dual-stack rules, duplicate removal, sort order, owners, sizing and
+ * allocation failures.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <check.h>
+#include <iphlpapi.h>
+
+#include "hooks.h"
+#include "mock_backend.h"
+
+static struct tt_conn conn4(const char *l, uint16_t lp, const char *r, uint16_t rp,
+			    unsigned state, uint32_t key, uint64_t cookie)
+{
+	struct tt_conn c;
+	memset(&c, 0, sizeof(c));
+	c.family = AF_INET;
+	c.state = (uint8_t)state;
+	ck_assert_int_eq(inet_pton(AF_INET, l, c.laddr), 1);
+	ck_assert_int_eq(inet_pton(AF_INET, r, c.raddr), 1);
+	c.lport = htons(lp);
+	c.rport = htons(rp);
+	c.owner_key = key;
+	c.cookie = cookie;
+	return c;
+}
+
+static struct tt_conn conn6(const char *l, uint32_t ls, uint16_t lp, const char *r, uint32_t rs,
+			    uint16_t rp, unsigned state, uint32_t key, uint64_t cookie)
+{
+	struct tt_conn c;
+	memset(&c, 0, sizeof(c));
+	c.family = AF_INET6;
+	c.state = (uint8_t)state;
+	ck_assert_int_eq(inet_pton(AF_INET6, l, c.laddr), 1);
+	ck_assert_int_eq(inet_pton(AF_INET6, r, c.raddr), 1);
+	c.lscope = ls;
+	c.rscope = rs;
+	c.lport = htons(lp);
+	c.rport = htons(rp);
+	c.owner_key = key;
+	c.cookie = cookie;
+	return c;
+}
+
+static void serve(const struct tt_conn *conns, size_t n)
+{
+	memset(&tt_mock, 0, sizeof(tt_mock));
+	tt_mock.conns = conns;
+	tt_mock.n = n;
+}
+
+static void reset(void)
+{
+	memset(&tt_mock, 0, sizeof(tt_mock));
+	tt_hooks_reset();
+}
+
+#define GET(name, type, fn)                                                    \
+	static type name(void)                                                 \
+	{                                                                      \
+		ULONG size = 0;                                                \
+		ck_assert_uint_eq(fn(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER); \
+		type t = malloc(size);                                         \
+		ck_assert_ptr_nonnull(t);                                      \
+		ck_assert_uint_eq(fn(t, &size, TRUE), NO_ERROR);               \
+		return t;                                                      \
+	}
+
+GET(get4, PMIB_TCPTABLE, GetTcpTable)
+GET(get4_2, PMIB_TCPTABLE2, GetTcpTable2)
+GET(get6, PMIB_TCP6TABLE, GetTcp6Table)
+GET(get6_2, PMIB_TCP6TABLE2, GetTcp6Table2)
+
+static DWORD a4(const char *s)
+{
+	DWORD a;
+	ck_assert_int_eq(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+START_TEST(ipv4_row_fields)
+{
+	struct tt_conn c[] = {
+		conn4("10.1.2.3", 443, "192.168.7.9", 51000, MIB_TCP_STATE_ESTAB, 77, 1),
+	};
+	serve(c, 1);
+	const struct tt_mock_claim claims[] = { { 77, 4242 } };
+	tt_mock.claims = claims;
+	tt_mock.nclaims = 1;
+	PMIB_TCPTABLE2 t = get4_2();
+	ck_assert_uint_eq(t->dwNumEntries, 1);
+	MIB_TCPROW2 *r = &t->table[0];
+	ck_assert_uint_eq(r->dwState, MIB_TCP_STATE_ESTAB);
+	ck_assert_uint_eq(r->dwLocalAddr, a4("10.1.2.3"));
+	ck_assert_uint_eq(r->dwLocalPort, htons(443));
+	ck_assert_uint_eq(r->dwRemoteAddr, a4("192.168.7.9"));
+	ck_assert_uint_eq(r->dwRemotePort, htons(51000));
+	ck_assert_uint_eq(r->dwOwningPid, 4242);
+	ck_assert_uint_eq(r->dwOffloadState, 0);
+	free(t);
+}
+END_TEST
+
+START_TEST(ipv6_row_fields)
+{
+	struct tt_conn c[] = {
+		conn6("fe80::1", 3, 22, "fe80::2", 3, 40000, MIB_TCP_STATE_CLOSE_WAIT, 9, 1),
+	};
+	serve(c, 1);
+	const struct tt_mock_claim claims[] = { { 9, 77 } };
+	tt_mock.claims = claims;
+	tt_mock.nclaims = 1;
+	PMIB_TCP6TABLE2 t = get6_2();
+	ck_assert_uint_eq(t->dwNumEntries, 1);
+	MIB_TCP6ROW2 *r = &t->table[0];
+	ck_assert_mem_eq(&r->LocalAddr, c[0].laddr, 16);
+	ck_assert_mem_eq(&r->RemoteAddr, c[0].raddr, 16);
+	ck_assert_uint_eq(r->dwLocalScopeId, 3);
+	ck_assert_uint_eq(r->dwRemoteScopeId, 3);
+	ck_assert_uint_eq(r->dwLocalPort, htons(22));
+	ck_assert_uint_eq(r->dwRemotePort, htons(40000));
+	ck_assert_uint_eq(r->State, MIB_TCP_STATE_CLOSE_WAIT);
+	ck_assert_uint_eq(r->dwOwningPid, 77);
+	free(t);
+	PMIB_TCP6TABLE b = get6();
+	ck_assert_uint_eq(b->table[0].State, MIB_TCP_STATE_CLOSE_WAIT);
+	ck_assert_uint_eq(b->table[0].dwLocalScopeId, 3);
+	free(b);
+}
+END_TEST
+
+/* Whatever the backend says, a LISTEN row's remote columns are zero. */
+START_TEST(listener_remote_columns_are_zero)
+{
+	struct tt_conn c[] = {
+		conn4("0.0.0.0", 80, "1.2.3.4", 99, MIB_TCP_STATE_LISTEN, 0, 1),
+		conn6("::", 0, 80, "2001:db8::1", 5, 99, MIB_TCP_STATE_LISTEN, 0, 2),
+	};
+	serve(c, 2);
+	PMIB_TCPTABLE t = get4();
+	ck_assert_uint_eq(t->dwNumEntries, 1);
+	ck_assert_uint_eq(t->table[0].dwRemoteAddr, 0);
+	ck_assert_uint_eq(t->table[0].dwRemotePort, 0);
+	free(t);
+	PMIB_TCP6TABLE t6 = get6();
+	ck_assert_uint_eq(t6->dwNumEntries, 1);
+	static const uint8_t zero[16];
+	ck_assert_mem_eq(&t6->table[0].RemoteAddr, zero, 16);
+	ck_assert_uint_eq(t6->table[0].dwRemoteScopeId, 0);
+	ck_assert_uint_eq(t6->table[0].dwRemotePort, 0);
+	free(t6);
+}
+END_TEST
+
+START_TEST(v4mapped_and_dual_stack_routing)
+{
+	struct tt_conn c[] = {
+		conn6("::ffff:10.0.0.1", 0, 80, "::ffff:10.0.0.2", 0, 5000, MIB_TCP_STATE_ESTAB, 0, 1),
+		conn6("::", 0, 8080, "::", 0, 0, MIB_TCP_STATE_LISTEN, 0, 2),
+		conn6("::", 0, 9090, "::", 0, 0, MIB_TCP_STATE_LISTEN, 0, 3),
+		conn6("2001:db8::1", 0, 443, "2001:db8::2", 0, 6000, MIB_TCP_STATE_ESTAB, 0, 4),
+	};
+	c[1].flags = TT_CONN_DUALSTACK;
+	serve(c, 4);
+	PMIB_TCPTABLE t = get4();
+	ck_assert_uint_eq(t->dwNumEntries, 2);
+	/* 0.0.0.0:8080 (the dual-stack listener) sorts first. */
+	ck_assert_uint_eq(t->table[0].dwLocalAddr, 0);
+	ck_assert_uint_eq(t->table[0].dwLocalPort, htons(8080));
+	ck_assert_uint_eq(t->table[0].dwState, MIB_TCP_STATE_LISTEN);
+	ck_assert_uint_eq(t->table[1].dwLocalAddr, a4("10.0.0.1"));
+	ck_assert_uint_eq(t->table[1].dwRemoteAddr, a4("10.0.0.2"));
+	ck_assert_uint_eq(t->table[1].dwRemotePort, htons(5000));
+	free(t);
+	PMIB_TCP6TABLE t6 = get6();
+	ck_assert_uint_eq(t6->dwNumEntries, 3);
+	ck_assert_uint_eq(t6->table[0].dwLocalPort, htons(8080));
+	ck_assert_uint_eq(t6->table[1].dwLocalPort, htons(9090));
+	ck_assert_uint_eq(t6->table[2].dwLocalPort, htons(443));
+	free(t6);
+	/* The IPv4 table needs the IPv6 sockets too; the IPv6 table does not
+	 * need the IPv4 ones. */
+	ck_assert_uint_eq(tt_mock.last_table, 2);
+}
+END_TEST
+
+START_TEST(repeated_socket_is_one_row)
+{
+	struct tt_conn c[] = {
+		conn4("127.0.0.1", 1000, "127.0.0.1", 2000, MIB_TCP_STATE_ESTAB, 5, 42),
+		conn4("127.0.0.1", 3000, "127.0.0.1", 4000, MIB_TCP_STATE_ESTAB, 6, 43),
+		conn4("127.0.0.1", 1000, "127.0.0.1", 2000, MIB_TCP_STATE_ESTAB, 5, 42),
+		/* Reported again after it moved on to TIME_WAIT. */
+		conn4("127.0.0.1", 3000, "127.0.0.1", 4000, MIB_TCP_STATE_TIME_WAIT, 0, 43),
+	};
+	serve(c, 4);
+	ULONG size = 0;
+	ck_assert_uint_eq(GetTcpTable(NULL, &size, FALSE), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(size, 4 + 2 * sizeof(MIB_TCPROW));
+	PMIB_TCPTABLE t = get4();
+	ck_assert_uint_eq(t->dwNumEntries, 2);
+	ck_assert_uint_eq(t->table[0].dwLocalPort, htons(1000));
+	ck_assert_uint_eq(t->table[1].dwLocalPort, htons(3000));
+	free(t);
+}
+END_TEST
+
+START_TEST(stale_predecessors_yield_the_tuple)
+{
+	struct tt_conn c[] = {
+		/* A request socket and the full socket it became. */
+		conn4("10.0.0.1", 80, "10.0.0.9", 1111, MIB_TCP_STATE_SYN_RCVD, 0, 10),
+		conn4("10.0.0.1", 80, "10.0.0.9", 1111, MIB_TCP_STATE_ESTAB, 8, 11),
+		/* A TIME_WAIT socket whose ports a new connection reused. */
+		conn4("10.0.0.1", 2222, "10.0.0.9", 80, MIB_TCP_STATE_TIME_WAIT, 0, 12),
+		conn4("10.0.0.1", 2222, "10.0.0.9", 80, MIB_TCP_STATE_SYN_SENT, 9, 13),
+		/* Alone, TIME_WAIT and request sockets are rows like any other. */
+		conn4("10.0.0.1", 3333, "10.0.0.9", 80, MIB_TCP_STATE_TIME_WAIT, 0, 14),
+		conn4("10.0.0.1", 80, "10.0.0.8", 4444, MIB_TCP_STATE_SYN_RCVD, 0, 15),
+		/* SO_REUSEPORT listeners share a tuple and are all rows. */
+		conn4("0.0.0.0", 53, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 20, 31),
+		conn4("0.0.0.0", 53, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 21, 30),
+	};
+	serve(c, 8);
+	PMIB_TCPTABLE t = get4();
+	ck_assert_uint_eq(t->dwNumEntries, 6);
+	ck_assert_uint_eq(t->table[0].dwLocalPort, htons(53));
+	ck_assert_uint_eq(t->table[1].dwLocalPort, htons(53));
+	ck_assert_uint_eq(t->table[2].dwRemoteAddr, a4("10.0.0.8"));
+	ck_assert_uint_eq(t->table[2].dwState, MIB_TCP_STATE_SYN_RCVD);
+	ck_assert_uint_eq(t->table[3].dwRemotePort, htons(1111));
+	ck_assert_uint_eq(t->table[3].dwState, MIB_TCP_STATE_ESTAB);
+	ck_assert_uint_eq(t->table[4].dwLocalPort, htons(2222));
+	ck_assert_uint_eq(t->table[4].dwState, MIB_TCP_STATE_SYN_SENT);
+	ck_assert_uint_eq(t->table[5].dwLocalPort, htons(3333));
+	ck_assert_uint_eq(t->table[5].dwState, MIB_TCP_STATE_TIME_WAIT);
+	free(t);
+	/* Ties are ordered by state then cookie: the older listener first. */
+	const struct tt_mock_claim claims[] = { { 20, 100 }, { 21, 200 } };
+	serve(c, 8);
+	tt_mock.claims = claims;
+	tt_mock.nclaims = 2;
+	PMIB_TCPTABLE2 t2 = get4_2();
+	ck_assert_uint_eq(t2->table[0].dwOwningPid, 200);
+	ck_assert_uint_eq(t2->table[1].dwOwningPid, 100);
+	free(t2);
+}
+END_TEST
+
+/* ---- Order: random records against a reference sort. */
+
+static unsigned rnd(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+static uint32_t host4(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return ntohl(v);
+}
+
+static int ref_cmp4(const void *pa, const void *pb)
+{
+	const struct tt_conn *a = pa, *b = pb;
+	uint32_t la = host4(a->laddr), lb = host4(b->laddr);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	if (ntohs(a->lport) != ntohs(b->lport))
+		return ntohs(a->lport) < ntohs(b->lport) ? -1 : 1;
+	uint32_t ra = host4(a->raddr), rb = host4(b->raddr);
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (ntohs(a->rport) != ntohs(b->rport))
+		return ntohs(a->rport) < ntohs(b->rport) ? -1 : 1;
+	if (a->state != b->state)
+		return a->state < b->state ? -1 : 1;
+	return a->cookie < b->cookie ? -1 : a->cookie > b->cookie;
+}
+
+START_TEST(order_ipv4_matches_reference)
+{
+	const size_t n = 20000;
+	struct tt_conn *c = calloc(n, sizeof(*c));
+	unsigned seed = 7;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t l = htonl(0x7f000000u | (rnd(&seed) & 0x300) | (rnd(&seed) & 3));
+		uint32_t r = htonl((rnd(&seed) & 1) ? 0xc0a80001u : 0x0a000001u + (rnd(&seed) & 0x101));
+		c[i].family = AF_INET;
+		/* No TIME_WAIT or SYN_RCVD here: colliding tuples must all stay. */
+		c[i].state = (uint8_t)((rnd(&seed) & 1) ? MIB_TCP_STATE_ESTAB : MIB_TCP_STATE_CLOSE_WAIT);
+		memcpy(c[i].laddr, &l, 4);
+		memcpy(c[i].raddr, &r, 4);
+		c[i].lport = htons((uint16_t)(250 + (rnd(&seed) % 12)));
+		c[i].rport = htons((uint16_t)(rnd(&seed) % 1000 + 200));
+		c[i].cookie = (uint64_t)rnd(&seed) << 20 | i;
+	}
+	serve(c, n);
+	PMIB_TCPTABLE t = get4();
+	ck_assert_uint_eq(t->dwNumEntries, n);
+	qsort(c, n, sizeof(*c), ref_cmp4);
+	for (size_t i = 0; i < n; i++) {
+		MIB_TCPROW *r = &t->table[i];
+		ck_assert_mem_eq(&r->dwLocalAddr, c[i].laddr, 4);
+		ck_assert_uint_eq(r->dwLocalPort, c[i].lport);
+		ck_assert_mem_eq(&r->dwRemoteAddr, c[i].raddr, 4);
+		ck_assert_uint_eq(r->dwRemotePort, c[i].rport);
+		ck_assert_uint_eq(r->dwState, c[i].state);
+	}
+	/* Order=FALSE: the same rows. */
+	serve(c, n);
+	ULONG size = 4 + (ULONG)n * sizeof(MIB_TCPROW);
+	PMIB_TCPTABLE u = malloc(size);
+	ck_assert_uint_eq(GetTcpTable(u, &size, FALSE), NO_ERROR);
+	ck_assert_mem_eq(u, t, size);
+	free(u);
+	free(t);
+	free(c);
+}
+END_TEST
+
+static int ref_cmp6(const void *pa, const void *pb)
+{
+	const struct tt_conn *a = pa, *b = pb;
+	int d = memcmp(a->laddr, b->laddr, 16);
+	if (d)
+		return d;
+	if (a->lscope != b->lscope)
+		return a->lscope < b->lscope ? -1 : 1;
+	if (ntohs(a->lport) != ntohs(b->lport))
+		return ntohs(a->lport) < ntohs(b->lport) ? -1 : 1;
+	d = memcmp(a->raddr, b->raddr, 16);
+	if (d)
+		return d;
+	if (a->rscope != b->rscope)
+		return a->rscope < b->rscope ? -1 : 1;
+	if (ntohs(a->rport) != ntohs(b->rport))
+		return ntohs(a->rport) < ntohs(b->rport) ? -1 : 1;
+	if (a->state != b->state)
+		return a->state < b->state ? -1 : 1;
+	return a->cookie < b->cookie ? -1 : a->cookie > b->cookie;
+}
+
+START_TEST(order_ipv6_matches_reference)
+{
+	const size_t n = 10000;
+	struct tt_conn *c = calloc(n, sizeof(*c));
+	unsigned seed = 11;
+	for (size_t i = 0; i < n; i++) {
+		c[i].family = AF_INET6;
+		c[i].state = MIB_TCP_STATE_ESTAB;
+		c[i].laddr[0] = 0xfe;
+		c[i].laddr[1] = 0x80;
+		c[i].laddr[15] = (uint8_t)(rnd(&seed) & 3);
+		c[i].laddr[14] = (uint8_t)(rnd(&seed) & 1);
+		c[i].raddr[0] = 0x20;
+		c[i].raddr[15] = (uint8_t)rnd(&seed);
+		c[i].lscope = rnd(&seed) & 1 ? 2 : 0x01000000u;
+		c[i].rscope = c[i].lscope;
+		c[i].lport = htons((uint16_t)(255 + (rnd(&seed) & 3)));
+		c[i].rport = htons((uint16_t)(rnd(&seed) & 0xffff));
+		c[i].cookie = i + 1;
+	}
+	serve(c, n);
+	PMIB_TCP6TABLE t = get6();
+	ck_assert_uint_eq(t->dwNumEntries, n);
+	qsort(c, n, sizeof(*c), ref_cmp6);
+	for (size_t i = 0; i < n; i++) {
+		MIB_TCP6ROW *r = &t->table[i];
+		ck_assert_mem_eq(&r->LocalAddr, c[i].laddr, 16);
+		ck_assert_uint_eq(r->dwLocalScopeId, c[i].lscope);
+		ck_assert_uint_eq(r->dwLocalPort, c[i].lport);
+		ck_assert_mem_eq(&r->RemoteAddr, c[i].raddr, 16);
+		ck_assert_uint_eq(r->dwRemotePort, c[i].rport);
+	}
+	free(t);
+	free(c);
+}
+END_TEST
+
+/* ---- Owners. */
+
+START_TEST(owners_first_claim_wins_and_scan_stops_early)
+{
+	struct tt_conn c[] = {
+		conn4("127.0.0.1", 1, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 100, 1),
+		conn4("127.0.0.1", 2, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 200, 2),
+		conn4("127.0.0.1", 3, "127.0.0.1", 9, MIB_TCP_STATE_TIME_WAIT, 0, 3),
+		conn4("127.0.0.1", 4, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 300, 4),
+	};
+	c[3].flags = TT_CONN_PID_KNOWN;
+	c[3].pid = 555;
+	const struct tt_mock_claim claims[] = { { 999, 1 }, { 100, 10 }, { 100, 5 },
+						 { 200, 20 }, { 100, 1 }, { 200, 2 } };
+	serve(c, 4);
+	tt_mock.claims = claims;
+	tt_mock.nclaims = 6;
+	PMIB_TCPTABLE2 t = get4_2();
+	ck_assert_uint_eq(t->table[0].dwOwningPid, 10);
+	ck_assert_uint_eq(t->table[1].dwOwningPid, 20);
+	ck_assert_uint_eq(t->table[2].dwOwningPid, 0);
+	ck_assert_uint_eq(t->table[3].dwOwningPid, 555);
+	/* The scan stopped once both waiting rows had an owner. */
+	ck_assert_uint_eq(tt_mock.claims_made, 4);
+	ck_assert_int_eq(tt_mock.owner_calls, 1);
+	free(t);
+}
+END_TEST
+
+/* GetTcpTable(6) never look owners up, nor does a sizing or short call. */
+START_TEST(owner_scan_only_when_rows_are_returned)
+{
+	struct tt_conn c[] = {
+		conn4("127.0.0.1", 1, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 100, 1),
+		conn6("::1", 0, 1, "::", 0, 0, MIB_TCP_STATE_LISTEN, 101, 2),
+	};
+	serve(c, 2);
+	free(get4());
+	free(get6());
+	ck_assert_int_eq(tt_mock.owner_calls, 0);
+	ULONG size = 0;
+	ck_assert_uint_eq(GetTcpTable2(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+	unsigned char buf[64];
+	size = sizeof(MIB_TCPROW2);
+	ck_assert_uint_eq(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE),
+			  ERROR_INSUFFICIENT_BUFFER);
+	size = 0;
+	ck_assert_uint_eq(GetTcp6Table2(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_int_eq(tt_mock.owner_calls, 0);
+	free(get6_2());
+	ck_assert_int_eq(tt_mock.owner_calls, 1);
+}
+END_TEST
+
+/* ---- Failures. */
+
+START_TEST(backend_errors_map_to_win32_codes)
+{
+	struct tt_conn c[] = { conn4("127.0.0.1", 1, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 1, 1) };
+	const int errs[] = { -EIO, -ENOENT, -EPERM, -EAGAIN, -ENOMEM };
+	const ULONG want[] = { ERROR_NOT_SUPPORTED, ERROR_NOT_SUPPORTED, ERROR_NOT_SUPPORTED,
+			       ERROR_NOT_SUPPORTED, ERROR_NOT_ENOUGH_MEMORY };
+	for (int i = 0; i < 5; i++) {
+		serve(c, 1);
+		tt_mock.collect_err = errs[i];
+		ULONG size = 1234;
+		ck_assert_uint_eq(GetTcpTable(NULL, &size, TRUE), want[i]);
+		ck_assert_uint_eq(size, 1234);
+		serve(c, 1);
+		tt_mock.owners_err = errs[i];
+		unsigned char buf[256];
+		memset(buf, 0x5a, sizeof(buf));
+		size = sizeof(buf);
+		ck_assert_uint_eq(GetTcp6Table2((PMIB_TCP6TABLE2)buf, &size, TRUE), NO_ERROR);
+		serve(c, 1);
+		tt_mock.owners_err = errs[i];
+		size = sizeof(buf);
+		ck_assert_uint_eq(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE), want[i]);
+		ck_assert_uint_eq(size, sizeof(buf));
+	}
+}
+END_TEST
+
+/* Every allocation of a call fails in turn: ERROR_NOT_ENOUGH_MEMORY with
+ * nothing written (leaks show under ASan and valgrind). */
+START_TEST(each_allocation_failure_is_reported)
+{
+	const size_t n = 3000; /* several collector chunks */
+	struct tt_conn *c = calloc(n, sizeof(*c));
+	for (size_t i = 0; i < n; i++) {
+		c[i] = conn4("127.0.0.1", (uint16_t)(i + 1), "127.0.0.2", 80, MIB_TCP_STATE_ESTAB,
+			     (uint32_t)i + 1, i + 1);
+	}
+	ULONG need = 4 + (ULONG)n * sizeof(MIB_TCPROW2);
+	unsigned char *buf = malloc(need);
+	serve(c, n);
+	tt_hooks_reset();
+	ULONG size = need;
+	ck_assert_uint_eq(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE), NO_ERROR);
+	long allocs = tt_hooks_allocs();
+	ck_assert_int_gt(allocs, 3);
+	for (long k = 1; k <= allocs; k++) {
+		serve(c, n);
+		tt_hooks_reset();
+		tt_hooks.fail_alloc_at = k;
+		memset(buf, 0x5a, need);
+		size = need;
+		ck_assert_uint_eq(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE),
+				  ERROR_NOT_ENOUGH_MEMORY);
+		ck_assert_uint_eq(size, need);
+		for (ULONG i = 0; i < need; i++)
+			ck_assert_uint_eq(buf[i], 0x5a);
+	}
+	tt_hooks_reset();
+	free(buf);
+	free(c);
+}
+END_TEST
+
+/* A backend that restarts a dump rewinds the collector: rows from the
+ * abandoned attempt never reach the table, across chunk boundaries too. */
+START_TEST(restarted_dump_keeps_only_the_last_attempt)
+{
+	const size_t n = 2500;
+	struct tt_conn *c = calloc(n, sizeof(*c));
+	for (size_t i = 0; i < n; i++)
+		c[i] = conn6("2001:db8::1", 0, (uint16_t)(i + 1), "2001:db8::2", 0, 80,
+			     MIB_TCP_STATE_ESTAB, 0, (uint64_t)i + 1);
+	const size_t restarts[] = { 1, 3, 272, 273, 1000, 2500 };
+	for (size_t r = 0; r < sizeof(restarts) / sizeof(restarts[0]); r++) {
+		serve(c, n);
+		/* Fresh cookies so that duplicate removal cannot hide a bug. */
+		for (size_t i = 0; i < n; i++)
+			c[i].cookie = (r + 1) * 100000 + i;
+		tt_mock.restart_after = restarts[r];
+		PMIB_TCP6TABLE t = get6();
+		ck_assert_uint_eq(t->dwNumEntries, n);
+		free(t);
+	}
+	free(c);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("frontend");
+	TCase *tc = tcase_create("frontend");
+	tcase_add_checked_fixture(tc, reset, NULL);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, ipv4_row_fields);
+	tcase_add_test(tc, ipv6_row_fields);
+	tcase_add_test(tc, listener_remote_columns_are_zero);
+	tcase_add_test(tc, v4mapped_and_dual_stack_routing);
+	tcase_add_test(tc, repeated_socket_is_one_row);
+	tcase_add_test(tc, stale_predecessors_yield_the_tuple);
+	tcase_add_test(tc, order_ipv4_matches_reference);
+	tcase_add_test(tc, order_ipv6_matches_reference);
+	tcase_add_test(tc, owners_first_claim_wins_and_scan_stops_early);
+	tcase_add_test(tc, owner_scan_only_when_rows_are_returned);
+	tcase_add_test(tc, backend_errors_map_to_win32_codes);
+	tcase_add_test(tc, each_allocation_failure_is_reported);
+	tcase_add_test(tc, restarted_dump_keeps_only_the_last_attempt);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
