@@ -1,0 +1,112 @@
+#!/bin/sh
+# headers.sh - the public headers compile cleanly as C11 and C++ with gcc,
+# g++, clang and clang++ (-Wall -Wextra -Werror -pedantic), alone or in any
+# order with the socket and stdio headers, and next to a program that
+# already has the Windows base types (TCPTABLE_HAVE_WINDEF).
+# usage: headers.sh <include dir>
+set -u
+inc=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+runs=0
+
+# Uses what each header provides, the way ported code does.
+use_all='int main(void) {
+	MIB_TCPTABLE2 t; MIB_TCP6ROW r6; MIB_TCPROW row; MIB_TCPSTATS2 st;
+	ULONG (*fn)(PMIB_TCPTABLE2, PULONG, BOOL) = GetTcpTable2;
+	ULONG size = sizeof(t); DWORD dw = 0; PDWORD pdw = &dw; PULONG pul = &size;
+	row.State = MIB_TCP_STATE_ESTAB;
+	r6.State = MIB_TCP_STATE_LISTEN;
+	st.dw64InSegs = 1;
+	(void)pdw; (void)pul; (void)r6; (void)st; (void)fn;
+	return row.dwState == 5 ? 0 : 1;
+}'
+use_tcp='int main(void) { MIB_TCPROW_W2K r; r.dwState = ERROR_SUCCESS; return (int)sizeof(r) - 20; }'
+use_udp='int main(void) { MIB_UDP6ROW_OWNER_MODULE r; r.dwFlags = 0; return (int)sizeof(r) - 176 + r.dwFlags; }'
+
+# check NAME SOURCE-FILE COMPILER FLAGS...
+check() {
+	name=$1; src=$2; shift 2
+	runs=$((runs + 1))
+	if ! "$@" -I"$inc" -Wall -Wextra -Werror -pedantic -fsyntax-only "$src" > "$tmp/out" 2>&1; then
+		echo "FAIL: $name: $*"
+		head -20 "$tmp/out" | sed 's/^/    /'
+		fails=$((fails + 1))
+	fi
+}
+
+# Include orders, each with the program that exercises it.
+i=0
+while IFS='|' read -r hdrs kind; do
+	i=$((i + 1))
+	src="$tmp/order$i"
+	for h in $hdrs; do echo "#include <$h>"; done > "$src"
+	case $kind in
+	all) echo "$use_all" ;;
+	tcp) echo "$use_tcp" ;;
+	udp) echo "$use_udp" ;;
+	esac >> "$src"
+	for cc in gcc clang; do
+		for std in c11 c17; do
+			check "order$i-$cc-$std" "$src" $cc -std=$std -x c
+		done
+	done
+	for cxx in g++ clang++; do
+		for std in c++11 c++17 c++20; do
+			check "order$i-$cxx-$std" "$src" $cxx -std=$std -x c++
+		done
+	done
+done <<'ORDERS'
+iphlpapi.h sys/socket.h netinet/in.h arpa/inet.h stdio.h|all
+sys/socket.h netinet/in.h arpa/inet.h stdio.h iphlpapi.h|all
+stdio.h arpa/inet.h iphlpapi.h netinet/in.h sys/socket.h|all
+tcptable_windef.h iprtrmib.h tcpmib.h udpmib.h iphlpapi.h|all
+tcpmib.h stdio.h|tcp
+iprtrmib.h|tcp
+udpmib.h|udp
+ORDERS
+
+# Another compatibility layer already defined the base types.
+cat > "$tmp/foreign.c" <<SRC
+#include <stdint.h>
+#include <wchar.h>
+#include <netinet/in.h>
+typedef uint32_t DWORD, *PDWORD; typedef uint32_t ULONG, *PULONG; typedef int32_t LONG;
+typedef int BOOL; typedef unsigned char UCHAR, *PUCHAR; typedef uint16_t USHORT;
+typedef int64_t LONGLONG; typedef uint64_t ULONGLONG, DWORD64, ULONG64;
+typedef wchar_t WCHAR, *PWCHAR; typedef void *PVOID;
+typedef union { struct { DWORD LowPart; LONG HighPart; } u; LONGLONG QuadPart; } LARGE_INTEGER;
+typedef struct in6_addr IN6_ADDR; typedef struct in_addr IN_ADDR;
+#define TRUE 1
+#define FALSE 0
+#define TCPTABLE_HAVE_WINDEF
+#include <iphlpapi.h>
+$use_all
+SRC
+# ...but with a 64-bit DWORD the layouts cannot hold: a clear error.
+cat > "$tmp/bad.c" <<'SRC'
+#include <wchar.h>
+#include <netinet/in.h>
+typedef unsigned long DWORD, ULONG; typedef long LONG; typedef int BOOL; typedef unsigned char UCHAR;
+typedef long long LONGLONG; typedef unsigned long long ULONGLONG, DWORD64;
+typedef wchar_t WCHAR, *PWCHAR; typedef void *PVOID; typedef DWORD *PDWORD, *PULONG;
+typedef union { LONGLONG QuadPart; } LARGE_INTEGER; typedef struct in6_addr IN6_ADDR;
+#define TCPTABLE_HAVE_WINDEF
+#include <iphlpapi.h>
+int main(void) { return 0; }
+SRC
+for cc in gcc clang; do
+	check "foreign-types-$cc" "$tmp/foreign.c" $cc -std=c11 -x c
+	runs=$((runs + 1))
+	if $cc -std=c11 -I"$inc" -fsyntax-only "$tmp/bad.c" > "$tmp/out" 2>&1; then
+		echo "FAIL: $cc accepted a 64-bit DWORD"
+		fails=$((fails + 1))
+	elif ! grep -q "DWORD must be 32 bits" "$tmp/out"; then
+		echo "FAIL: $cc rejected a 64-bit DWORD without naming it"
+		fails=$((fails + 1))
+	fi
+done
+
+echo "$runs header compilations, $fails failed"
+[ "$fails" -eq 0 ]
