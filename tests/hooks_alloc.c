@@ -37,3 +37,8 @@ void *tt_calloc(size_t n, size_t size)
 {
 	return fail_now() ? NULL : calloc(n, size);
 }
+
+void *tt_mallocarray(size_t n, size_t size)
+{
+	return fail_now() ? NULL : reallocarray(NULL, n, size);
+}

@@ -11,12 +11,16 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+/* tt_mallocarray: n * size bytes, NULL on overflow (BSD reallocarray, from
+ * libc where it has it, else from libbsd-overlay; see meson.build). */
 #ifdef TT_TESTING
 void *tt_malloc(size_t size);
 void *tt_calloc(size_t n, size_t size);
+void *tt_mallocarray(size_t n, size_t size);
 #else
 #define tt_malloc malloc
 #define tt_calloc calloc
+#define tt_mallocarray(n, size) reallocarray(NULL, (n), (size))
 #endif
 
 #endif /* TT_SEAM_H */

@@ -302,7 +302,7 @@ static int collector_finish(struct tt_collector *col, struct tt_snapshot *s)
 	s->rec_size = size;
 	s->recs = NULL;
 	if (col->n > 0) {
-		s->recs = tt_malloc(col->n * size);
+		s->recs = tt_mallocarray(col->n, size);
 		if (!s->recs)
 			return -ENOMEM;
 	}

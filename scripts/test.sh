@@ -1,0 +1,89 @@
+#!/bin/sh
+# test.sh - builds and runs every test, installing what is missing first:
+#   plain      all suites (unit, integration, build checks)
+#   asan       all suites under AddressSanitizer + UndefinedBehaviorSanitizer
+#   tsan       the threaded suites under ThreadSanitizer (clang)
+#   valgrind   the unit and integration suites under valgrind memcheck
+#   libbsd     the library built with libbsd-overlay forced on, unit suites
+# Each step prints its test runner's summary; the last lines summarise all.
+# Usage: scripts/test.sh [--quick]   (--quick: the plain build only)
+set -u
+cd "$(dirname "$0")/.."
+./scripts/deps.sh || exit 1
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+failed=""
+passed=""
+
+# configure DIR OPTIONS...: a build directory with exactly these options.
+configure() {
+	dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson configure "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@" >/dev/null
+	fi && ninja -C "$dir" >/dev/null
+}
+
+step() {
+	name=$1
+	shift
+	echo
+	echo "=============== $name"
+	if "$@"; then
+		passed="$passed $name"
+	else
+		failed="$failed $name"
+		echo "=============== $name FAILED"
+	fi
+}
+
+plain() {
+	configure build && meson test -C build --print-errorlogs
+}
+
+asan() {
+	configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug &&
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C build-asan --print-errorlogs
+}
+
+tsan() {
+	if [ ! -f build-tsan/build.ninja ]; then
+		CC=clang meson setup build-tsan -Db_sanitize=thread -Db_lundef=false \
+			-Dbuildtype=debug >/dev/null || return 1
+	fi
+	ninja -C build-tsan >/dev/null &&
+		TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+		meson test -C build-tsan --print-errorlogs threads frontend
+}
+
+memcheck() {
+	configure build && meson test -C build --setup valgrind --print-errorlogs \
+		--suite unit --suite integration
+}
+
+libbsd() {
+	configure build-libbsd -Dlibbsd=enabled -Dexamples=false &&
+		meson test -C build-libbsd --print-errorlogs --suite unit
+}
+
+step plain plain
+if [ $quick -eq 0 ]; then
+	step asan asan
+	step tsan tsan
+	step valgrind memcheck
+	step libbsd libbsd
+fi
+
+echo
+echo "=============== summary"
+[ -n "$passed" ] && echo "passed:$passed"
+if [ -n "$failed" ]; then
+	echo "FAILED:$failed"
+	exit 1
+fi
+echo "all test steps passed"
