@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "owner_parse.h"
+#include "run_suite.h"
 
 struct msgbuf {
 	unsigned char b[512];
@@ -261,9 +262,5 @@ int main(void)
 	tcase_add_test(tc, pid_names);
 	tcase_add_test(tc, socket_links);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tt_run_suite(s);
 }

@@ -17,6 +17,7 @@
 
 #include "hooks.h"
 #include "mock_backend.h"
+#include "run_suite.h"
 
 static struct tt_conn conn4(const char *l, uint16_t lp, const char *r, uint16_t rp,
 			    unsigned state, uint32_t key, uint64_t cookie)
@@ -553,9 +554,5 @@ int main(void)
 	tcase_add_test(tc, each_allocation_failure_is_reported);
 	tcase_add_test(tc, restarted_dump_keeps_only_the_last_attempt);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tt_run_suite(s);
 }

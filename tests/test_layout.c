@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <iphlpapi.h>
+#include "run_suite.h"
 
 #define SZ(T, n)                                                            \
 	_Static_assert(sizeof(T) == (n), "sizeof " #T);                     \
@@ -261,9 +262,5 @@ int main(void)
 	tcase_add_test(tc, enum_values);
 	tcase_add_test(tc, error_codes);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tt_run_suite(s);
 }

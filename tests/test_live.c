@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 
 #include "helpers.h"
+#include "run_suite.h"
 
 static DWORD me(void)
 {
@@ -526,9 +527,5 @@ static Suite *live_suite(void)
 int main(void)
 {
 	tt_test_init("live");
-	SRunner *sr = srunner_create(live_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tt_run_suite(live_suite());
 }

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "helpers.h"
+#include "run_suite.h"
 
 /* v0 <-> v1 veth pair, both ends in this namespace. */
 static void veth_setup(void)
@@ -191,9 +192,5 @@ int main(void)
 	tcase_add_test(tc, syn_sent_towards_a_silent_peer);
 	tcase_add_test(tc, syn_rcvd_request_socket_has_pid_zero);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tt_run_suite(s);
 }

@@ -15,6 +15,7 @@
 
 #include "helpers.h"
 #include "table_fns.h"
+#include "run_suite.h"
 
 #define FILL 0xA5
 #define CANARY 64
@@ -240,9 +241,5 @@ int main(void)
 	tcase_add_checked_fixture(empty, tt_fresh_netns, NULL);
 	tcase_add_loop_test(empty, empty_table, 0, n);
 	suite_add_tcase(s, empty);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tt_run_suite(s);
 }

@@ -16,6 +16,7 @@
 
 #include "helpers.h"
 #include "table_fns.h"
+#include "run_suite.h"
 
 #define THREADS 8
 #define CALLS 200
@@ -169,9 +170,5 @@ int main(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, concurrent_calls_during_churn);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tt_run_suite(s);
 }
