@@ -42,3 +42,8 @@ void *tt_mallocarray(size_t n, size_t size)
 {
 	return fail_now() ? NULL : reallocarray(NULL, n, size);
 }
+
+void *tt_reallocarray(void *p, size_t n, size_t size)
+{
+	return fail_now() ? NULL : reallocarray(p, n, size);
+}

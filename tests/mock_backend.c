@@ -1,10 +1,13 @@
 /*
  * mock_backend.c - the in-memory backend behind mock_backend.h.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
 #include "mock_backend.h"
+#include "seam.h"
 
 struct tt_mock tt_mock;
 
@@ -35,12 +38,57 @@ int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 	return err ? err : tt_mock.collect_err;
 }
 
+/* Claims are offered in the order given; an owning process's key is
+ * TT_MOCK_KEY(pid), recorded once (claims must list PIDs in ascending
+ * order, as a real scan does). */
 int tt_backend_owners(struct tt_owner_query *q)
 {
 	tt_mock.owner_calls++;
+	uint32_t last_keyed = 0;
 	for (size_t i = 0; i < tt_mock.nclaims && tt_owner_pending(q) > 0; i++) {
 		tt_mock.claims_made++;
-		tt_owner_claim(q, tt_mock.claims[i].key, tt_mock.claims[i].pid);
+		uint32_t pid = tt_mock.claims[i].pid;
+		if (tt_owner_claim(q, tt_mock.claims[i].key, pid) &&
+		    tt_owner_wants_process_keys(q) && pid != last_keyed) {
+			int err = tt_owner_process_key(q, pid, TT_MOCK_KEY(pid));
+			if (err)
+				return err;
+			last_keyed = pid;
+		}
 	}
 	return tt_mock.owners_err;
+}
+
+int tt_backend_image(uint32_t pid, struct tt_image *out)
+{
+	tt_mock.image_calls++;
+	tt_mock.last_image_pid = pid;
+	memset(out, 0, sizeof(*out));
+	if (tt_mock.image_err)
+		return tt_mock.image_err;
+	out->key = tt_mock.image_key;
+	if (!tt_mock.image_path) {
+		out->kernel = true;
+		return 0;
+	}
+	out->len = strlen(tt_mock.image_path);
+	out->path = tt_malloc(out->len + 1);
+	if (!out->path)
+		return -ENOMEM;
+	memcpy(out->path, tt_mock.image_path, out->len + 1);
+	return 0;
+}
+
+int tt_backend_destroy(const struct tt_conn *c)
+{
+	tt_mock.destroy_calls++;
+	tt_mock.destroyed = *c;
+	return tt_mock.destroy_err;
+}
+
+int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
+{
+	(void)family;
+	*out = tt_mock.mib;
+	return tt_mock.mib_err;
 }

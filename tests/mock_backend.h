@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend.h"
 #include "conn.h"
 
 struct tt_mock_claim {
@@ -25,12 +26,26 @@ struct tt_mock {
 	const struct tt_mock_claim *claims; /* offered in order by the owner scan */
 	size_t nclaims;
 	int owners_err;
+	/* tt_backend_image: image_err, else a copy of image_path (NULL: a
+	 * kernel thread) with key image_key. */
+	int image_err;
+	const char *image_path;
+	uint64_t image_key;
+	/* tt_backend_destroy and tt_backend_tcp_mib. */
+	int destroy_err;
+	struct tt_conn destroyed;
+	struct tt_tcp_mib mib;
+	int mib_err;
 	/* Observations. */
-	int collect_calls, owner_calls;
+	int collect_calls, owner_calls, image_calls, destroy_calls;
 	size_t claims_made;
 	unsigned last_table, last_states;
+	uint32_t last_image_pid;
 };
 
 extern struct tt_mock tt_mock;
+
+/* The process key the mock owner scan records for pid. */
+#define TT_MOCK_KEY(pid) (0x5000000000ull + (pid))
 
 #endif /* TT_MOCK_BACKEND_H */

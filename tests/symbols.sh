@@ -1,21 +1,21 @@
 #!/bin/sh
 # symbols.sh - the shared library exports exactly the functions iphlpapi.h
 # declares (the documented Windows names), with the expected SONAME.
-# usage: symbols.sh <libtcptable.so> <include/iphlpapi.h>
+# usage: symbols.sh <libtcptable.so> <header>...   (iphlpapi.h, tcptable_ext.h)
 set -eu
 lib=$1
-header=$2
+shift
 
-expected=$(grep -oE 'WINAPI [A-Za-z0-9_]+\(' "$header" | sed 's/^WINAPI //; s/($//' | sort -u)
+expected=$(cat "$@" | grep -oE 'WINAPI [A-Za-z0-9_]+\(' | sed 's/^WINAPI //; s/($//' | sort -u)
 # Every defined dynamic symbol except the version node itself.
 actual=$(nm -D --defined-only "$lib" | awk '$2 != "A" { print $3 }' | sed 's/@.*//' | sort -u)
 
 if [ -z "$expected" ]; then
-	echo "FAIL: no prototypes found in $header"
+	echo "FAIL: no prototypes found in $*"
 	exit 1
 fi
 if [ "$expected" != "$actual" ]; then
-	echo "FAIL: exported symbols differ from the prototypes in iphlpapi.h"
+	echo "FAIL: exported symbols differ from the prototypes in $*"
 	echo "--- declared"; echo "$expected"
 	echo "--- exported"; echo "$actual"
 	exit 1

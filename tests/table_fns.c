@@ -23,12 +23,67 @@ static ULONG tcp6_2(void *t, PULONG s, BOOL o)
 	return GetTcp6Table2(t, s, o);
 }
 
+/* One trampoline per (family, class): GetExtendedTcpTable behind the
+ * common signature. */
+#define EXT(tag, fam, cls)                                                           \
+	static ULONG ext_##tag##_##cls(void *t, PULONG s, BOOL o)                    \
+	{                                                                            \
+		return GetExtendedTcpTable(t, s, o, fam, cls, 0);                    \
+	}
+#define EXT_OWNERS(tag, fam)                                                             \
+	EXT(tag, fam, TCP_TABLE_OWNER_PID_LISTENER)                                       \
+	EXT(tag, fam, TCP_TABLE_OWNER_PID_CONNECTIONS)                                    \
+	EXT(tag, fam, TCP_TABLE_OWNER_PID_ALL)                                            \
+	EXT(tag, fam, TCP_TABLE_OWNER_MODULE_LISTENER)                                    \
+	EXT(tag, fam, TCP_TABLE_OWNER_MODULE_CONNECTIONS)                                 \
+	EXT(tag, fam, TCP_TABLE_OWNER_MODULE_ALL)
+EXT(4, AF_INET, TCP_TABLE_BASIC_LISTENER)
+EXT(4, AF_INET, TCP_TABLE_BASIC_CONNECTIONS)
+EXT(4, AF_INET, TCP_TABLE_BASIC_ALL)
+EXT_OWNERS(4, AF_INET)
+EXT_OWNERS(6, AF_INET6) /* IPv6 BASIC is ERROR_NOT_SUPPORTED */
+
+/* Header and row size of each table type. */
+#define L_BASIC4 offsetof(MIB_TCPTABLE, table), sizeof(MIB_TCPROW), AF_INET, 0
+#define L_PID4 offsetof(MIB_TCPTABLE_OWNER_PID, table), sizeof(MIB_TCPROW_OWNER_PID), AF_INET, 1
+#define L_MOD4 \
+	offsetof(MIB_TCPTABLE_OWNER_MODULE, table), sizeof(MIB_TCPROW_OWNER_MODULE), AF_INET, 1
+#define L_PID6 \
+	offsetof(MIB_TCP6TABLE_OWNER_PID, table), sizeof(MIB_TCP6ROW_OWNER_PID), AF_INET6, 1
+#define L_MOD6 \
+	offsetof(MIB_TCP6TABLE_OWNER_MODULE, table), sizeof(MIB_TCP6ROW_OWNER_MODULE), AF_INET6, 1
+
+#define EXT_FN(tag, cls, layout, states) \
+	{ "GetExtendedTcpTable(AF_INET" #tag ", " #cls ")", ext_##tag##_##cls, layout, states, cls }
+
 const struct table_fn table_fns[] = {
-	{ "GetTcpTable", tcp, offsetof(MIB_TCPTABLE, table), sizeof(MIB_TCPROW), AF_INET, 0 },
-	{ "GetTcpTable2", tcp2, offsetof(MIB_TCPTABLE2, table), sizeof(MIB_TCPROW2), AF_INET, 1 },
-	{ "GetTcp6Table", tcp6, offsetof(MIB_TCP6TABLE, table), sizeof(MIB_TCP6ROW), AF_INET6, 0 },
+	{ "GetTcpTable", tcp, L_BASIC4, FN_ALL, -1 },
+	{ "GetTcpTable2", tcp2, offsetof(MIB_TCPTABLE2, table), sizeof(MIB_TCPROW2), AF_INET, 1,
+	  FN_ALL, -1 },
+	{ "GetTcp6Table", tcp6, offsetof(MIB_TCP6TABLE, table), sizeof(MIB_TCP6ROW), AF_INET6, 0,
+	  FN_ALL, -1 },
 	{ "GetTcp6Table2", tcp6_2, offsetof(MIB_TCP6TABLE2, table), sizeof(MIB_TCP6ROW2), AF_INET6,
-	  1 },
+	  1, FN_ALL, -1 },
+	EXT_FN(4, TCP_TABLE_BASIC_LISTENER, L_BASIC4, FN_LISTEN),
+	EXT_FN(4, TCP_TABLE_BASIC_CONNECTIONS, L_BASIC4, FN_CONNECTIONS),
+	EXT_FN(4, TCP_TABLE_BASIC_ALL, L_BASIC4, FN_ALL),
+	EXT_FN(4, TCP_TABLE_OWNER_PID_LISTENER, L_PID4, FN_LISTEN),
+	EXT_FN(4, TCP_TABLE_OWNER_PID_CONNECTIONS, L_PID4, FN_CONNECTIONS),
+	EXT_FN(4, TCP_TABLE_OWNER_PID_ALL, L_PID4, FN_ALL),
+	EXT_FN(4, TCP_TABLE_OWNER_MODULE_LISTENER, L_MOD4, FN_LISTEN),
+	EXT_FN(4, TCP_TABLE_OWNER_MODULE_CONNECTIONS, L_MOD4, FN_CONNECTIONS),
+	EXT_FN(4, TCP_TABLE_OWNER_MODULE_ALL, L_MOD4, FN_ALL),
+	EXT_FN(6, TCP_TABLE_OWNER_PID_LISTENER, L_PID6, FN_LISTEN),
+	EXT_FN(6, TCP_TABLE_OWNER_PID_CONNECTIONS, L_PID6, FN_CONNECTIONS),
+	EXT_FN(6, TCP_TABLE_OWNER_PID_ALL, L_PID6, FN_ALL),
+	EXT_FN(6, TCP_TABLE_OWNER_MODULE_LISTENER, L_MOD6, FN_LISTEN),
+	EXT_FN(6, TCP_TABLE_OWNER_MODULE_CONNECTIONS, L_MOD6, FN_CONNECTIONS),
+	EXT_FN(6, TCP_TABLE_OWNER_MODULE_ALL, L_MOD6, FN_ALL),
 };
 
 const size_t table_fn_count = sizeof(table_fns) / sizeof(table_fns[0]);
+
+unsigned table_fn_rows(const struct table_fn *f, unsigned listeners, unsigned connections)
+{
+	return (f->states & FN_LISTEN ? listeners : 0) + (f->states & FN_CONNECTIONS ? connections : 0);
+}

@@ -10,6 +10,9 @@
 
 #include <iphlpapi.h>
 
+/* table_fn.states */
+enum { FN_LISTEN = 1, FN_CONNECTIONS = 2, FN_ALL = 3 };
+
 struct table_fn {
 	const char *name;
 	ULONG (*call)(void *table, PULONG size, BOOL order);
@@ -17,9 +20,16 @@ struct table_fn {
 	size_t row;
 	int family; /* the table's address family */
 	int owners; /* rows carry a PID */
+	unsigned states; /* FN_*: which rows the table holds */
+	int cls; /* GetExtendedTcpTable class, -1 for the other functions */
 };
 
+/* The four GetTcp*Table* functions, then GetExtendedTcpTable with every
+ * valid family and class (bound through a per-entry trampoline). */
 extern const struct table_fn table_fns[];
 extern const size_t table_fn_count;
+
+/* Rows a table of f holds given per-family listener and connection rows. */
+unsigned table_fn_rows(const struct table_fn *f, unsigned listeners, unsigned connections);
 
 #endif /* TT_TABLE_FNS_H */

@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "owner_parse.h"
+#include "snmp.h"
 #include "run_suite.h"
 
 struct msgbuf {
@@ -247,6 +248,81 @@ START_TEST(socket_links)
 }
 END_TEST
 
+static const char snmp_text[] =
+	"Ip: Forwarding DefaultTTL InReceives\n"
+	"Ip: 1 64 12345\n"
+	"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails "
+	"EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors\n"
+	"Tcp: 1 200 120000 -1 41 17 3 2 9 18446744073709551615 5000000000 12 1 8 0\n"
+	"Udp: InDatagrams NoPorts\n"
+	"Udp: 1 2\n";
+
+START_TEST(snmp_tcp_section)
+{
+	struct tt_tcp_mib m;
+	ck_assert_int_eq(tt_parse_snmp_tcp(snmp_text, sizeof(snmp_text) - 1, &m), 0);
+	ck_assert_uint_eq(m.rto_algorithm, 1);
+	ck_assert_uint_eq(m.rto_min, 200);
+	ck_assert_uint_eq(m.rto_max, 120000);
+	ck_assert(m.max_conn == -1);
+	ck_assert(m.active_opens == 41 && m.passive_opens == 17);
+	ck_assert(m.attempt_fails == 3 && m.estab_resets == 2);
+	ck_assert(m.in_segs == UINT64_MAX && m.out_segs == 5000000000ull);
+	ck_assert(m.retrans_segs == 12 && m.in_errs == 1 && m.out_rsts == 8);
+
+	/* Columns matched by name: reordered, extra and missing counters. */
+	const char moved[] = "Tcp: MaxConn Future RtoMax RtoMin RtoAlgorithm OutRsts\n"
+			     "Tcp: 5 99 3000 100 4 77\n";
+	ck_assert_int_eq(tt_parse_snmp_tcp(moved, sizeof(moved) - 1, &m), 0);
+	ck_assert(m.max_conn == 5 && m.rto_max == 3000 && m.rto_min == 100);
+	ck_assert(m.rto_algorithm == 4 && m.out_rsts == 77 && m.active_opens == 0);
+}
+END_TEST
+
+START_TEST(snmp_malformed)
+{
+	struct tt_tcp_mib m;
+	const char *bad[] = {
+		"",
+		"Ip: 1 2\n",
+		"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn\n",		  /* no value line */
+		"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn\nTcp: 1 200\n",	  /* short */
+		"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn\nTcp: 1 2x 3 4\n",	  /* not a number */
+		"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn\nTcp: 1 2 3 -\n",	  /* lone sign */
+		"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn\nTcp: 1 2 3 184467440737095516150\n",
+		"Tcp: ActiveOpens PassiveOpens\nTcp: 1 2\n", /* not the RFC group */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(tt_parse_snmp_tcp(bad[i], strlen(bad[i]), &m) == -EBADMSG, "case %zu", i);
+	/* The length bounds the parse: the value line cut off is malformed. */
+	ck_assert_int_eq(tt_parse_snmp_tcp(snmp_text, 200, &m), -EBADMSG);
+}
+END_TEST
+
+START_TEST(proc_stat_fields)
+{
+	uint64_t flags = 0, start = 0;
+	const char normal[] = "1234 (sleep) S 1 1234 1234 0 -1 4194560 101 0 0 0 0 0 0 0 20 0 1 0 "
+			      "987654 8282112 203 18446744073709551615\n";
+	ck_assert(tt_parse_proc_stat(normal, sizeof(normal) - 1, &flags, &start));
+	ck_assert(flags == 4194560 && start == 987654);
+	/* A command name with spaces and parentheses. */
+	const char odd[] = "77 (a) (b c) S 1 1 1 0 -1 2097216 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0\n";
+	ck_assert(tt_parse_proc_stat(odd, sizeof(odd) - 1, &flags, &start));
+	ck_assert(flags == 2097216 && start == 5 && (flags & TT_PF_KTHREAD));
+	const char *bad[] = {
+		"",
+		"1234 sleep S 1",
+		"1234 (sleep) S 1 1234 1234 0 -1 4194560 101 0 0 0 0 0 0 0 20 0 1 0\n", /* short */
+		"1234 (sleep) S 1 1234 1234 0 -1 41x 101 0 0 0 0 0 0 0 20 0 1 0 9 1\n",
+		"1234 (sleep) S 1 1234 1234 0 -1 4 101 0 0 0 0 0 0 0 20 0 1 0 -9 1\n",
+		"1234 (sleep)",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!tt_parse_proc_stat(bad[i], strlen(bad[i]), &flags, &start), "case %zu", i);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("decode");
@@ -261,6 +337,9 @@ int main(void)
 	tcase_add_test(tc, request_state_masks);
 	tcase_add_test(tc, pid_names);
 	tcase_add_test(tc, socket_links);
+	tcase_add_test(tc, snmp_tcp_section);
+	tcase_add_test(tc, snmp_malformed);
+	tcase_add_test(tc, proc_stat_fields);
 	suite_add_tcase(s, tc);
 	return tt_run_suite(s);
 }

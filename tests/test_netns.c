@@ -19,6 +19,10 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <poll.h>
+
+#include <tcptable_ext.h>
+
 #include "helpers.h"
 #include "run_suite.h"
 
@@ -68,6 +72,34 @@ START_TEST(link_local_connection_carries_scope_ids)
 	tt_check_row6(tt_find_tcp6(tb, &sl, &sp), MIB_TCP_STATE_ESTAB, &sl, &sp);
 	free(tb);
 	free(t);
+	close(c);
+	close(s);
+	close(lfd);
+}
+END_TEST
+
+/* Destroying a link-local connection needs its zone: the row's scope id
+ * tells the kernel which interface's fe80::/64 it is. */
+START_TEST(link_local_connection_destroyed_by_row)
+{
+	unsigned v0 = if_nametoindex("v0"), v1 = if_nametoindex("v1");
+	struct tt_ep l = tt_ep6("fe80::2", 0, v1);
+	int lfd = tt_listen(&l, 1);
+	struct tt_ep to = tt_ep6("fe80::2", l.port, v0);
+	int c = tt_connect(&to, NULL);
+	int s = tt_accept(lfd);
+	struct tt_ep cl = tt_local_of(c);
+	PMIB_TCP6TABLE t = tt_get_tcp6();
+	MIB_TCP6ROW row = *tt_find_tcp6(t, &cl, &to);
+	free(t);
+	ck_assert_uint_eq(row.dwLocalScopeId, v0);
+	row.State = MIB_TCP_STATE_DELETE_TCB;
+	ck_assert_uint_eq(TcptableSetTcp6Entry(&row), NO_ERROR);
+	struct pollfd p = { s, POLLIN, 0 };
+	ck_assert_int_eq(poll(&p, 1, 2000), 1);
+	char b;
+	ck_assert_int_eq(recv(s, &b, 1, 0), -1);
+	ck_assert_int_eq(errno, ECONNRESET);
 	close(c);
 	close(s);
 	close(lfd);
@@ -189,6 +221,7 @@ int main(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, link_local_connection_carries_scope_ids);
 	tcase_add_test(tc, scope_id_orders_equal_addresses);
+	tcase_add_test(tc, link_local_connection_destroyed_by_row);
 	tcase_add_test(tc, syn_sent_towards_a_silent_peer);
 	tcase_add_test(tc, syn_rcvd_request_socket_has_pid_zero);
 	suite_add_tcase(s, tc);

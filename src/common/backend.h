@@ -15,6 +15,7 @@
 #ifndef TT_BACKEND_H
 #define TT_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,11 +42,49 @@ struct tt_owner_query;
 size_t tt_owner_pending(const struct tt_owner_query *q);
 /* Reports that process pid holds the socket whose owner key is key.  The
  * first claim of a key wins, so scans visit processes in ascending PID order
- * to give the lowest holder.  Returns the sockets still pending. */
-size_t tt_owner_claim(struct tt_owner_query *q, uint32_t key, uint32_t pid);
+ * to give the lowest holder.  Returns true when the claim gave a row its
+ * owner. */
+bool tt_owner_claim(struct tt_owner_query *q, uint32_t key, uint32_t pid);
+/* True when the call also wants, for each owning process, a key that tells
+ * this incarnation of the PID from a later process reusing it. */
+bool tt_owner_wants_process_keys(const struct tt_owner_query *q);
+/* Records that key for pid (after pid's first successful claim).
+ * Returns 0 or -ENOMEM. */
+int tt_owner_process_key(struct tt_owner_query *q, uint32_t pid, uint64_t key);
 
 /* ---- Provided by each backend. */
 int tt_backend_collect(const struct tt_request *req, struct tt_collector *col);
 int tt_backend_owners(struct tt_owner_query *q);
+
+/* The executable a process runs (GetOwnerModuleFrom*Entry). */
+struct tt_image {
+	char *path; /* NUL-terminated, from tt_malloc; NULL for a kernel thread */
+	size_t len;
+	bool kernel; /* a kernel thread: it runs no executable file */
+	uint64_t key; /* identity of the process holding the PID now; 0 unknown */
+};
+
+/* Describes process pid.  Returns 0, -ESRCH when no such process exists,
+ * -EACCES when the caller may not inspect it, -ENOMEM, or another -errno. */
+int tt_backend_image(uint32_t pid, struct tt_image *out);
+
+/* Destroys the connection whose local and remote endpoints are those of c
+ * (family, addresses, ports; lscope as the bound interface).  Returns 0,
+ * -ENOENT when there is no such connection, -EPERM when not permitted,
+ * -EOPNOTSUPP when the kernel cannot destroy sockets, or another -errno. */
+int tt_backend_destroy(const struct tt_conn *c);
+
+/* The kernel's TCP counters (RFC 4022 tcp group).  times in ms. */
+struct tt_tcp_mib {
+	uint32_t rto_algorithm;
+	uint32_t rto_min, rto_max;
+	int64_t max_conn; /* -1: dynamic */
+	uint64_t active_opens, passive_opens, attempt_fails, estab_resets;
+	uint64_t in_segs, out_segs, retrans_segs, in_errs, out_rsts;
+};
+
+/* The counters that apply to family (AF_INET or AF_INET6).  Returns 0 or
+ * -errno. */
+int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out);
 
 #endif /* TT_BACKEND_H */

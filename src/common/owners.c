@@ -1,7 +1,8 @@
 /*
  * owners.c - the owner query: an index from owner key (the socket inode on
  * Linux) to the snapshot row that waits for its PID, which the backend's
- * owner scan fills through tt_owner_claim().
+ * owner scan fills through tt_owner_claim(), and the owning processes'
+ * identity keys it records through tt_owner_process_key().
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@ struct tt_owner_query {
 	uint32_t *slots; /* row index + 1; 0 is an empty slot */
 	unsigned bits;
 	size_t pending;
+	bool want_keys;
+	size_t keys_cap;
 };
 
 static size_t slot_of(const struct tt_owner_query *q, uint32_t key)
@@ -32,7 +35,7 @@ size_t tt_owner_pending(const struct tt_owner_query *q)
 	return q->pending;
 }
 
-size_t tt_owner_claim(struct tt_owner_query *q, uint32_t key, uint32_t pid)
+bool tt_owner_claim(struct tt_owner_query *q, uint32_t key, uint32_t pid)
 {
 	size_t mask = ((size_t)1 << q->bits) - 1;
 	for (size_t i = slot_of(q, key); q->slots[i]; i = (i + 1) & mask) {
@@ -42,13 +45,47 @@ size_t tt_owner_claim(struct tt_owner_query *q, uint32_t key, uint32_t pid)
 			h->owner = pid;
 			h->flags |= TT_REC_OWNED;
 			q->pending--;
-			break;
+			return true;
 		}
 	}
-	return q->pending;
+	return false;
 }
 
-int tt_snapshot_resolve_owners(struct tt_snapshot *s)
+bool tt_owner_wants_process_keys(const struct tt_owner_query *q)
+{
+	return q->want_keys;
+}
+
+int tt_owner_process_key(struct tt_owner_query *q, uint32_t pid, uint64_t key)
+{
+	struct tt_snapshot *s = q->snap;
+	if (s->nkeys == q->keys_cap) {
+		size_t cap = q->keys_cap ? 2 * q->keys_cap : 16;
+		struct tt_proc_key *k = tt_reallocarray(s->keys, cap, sizeof(*k));
+		if (!k)
+			return -ENOMEM;
+		s->keys = k;
+		q->keys_cap = cap;
+	}
+	s->keys[s->nkeys++] = (struct tt_proc_key){ pid, key };
+	return 0;
+}
+
+uint64_t tt_snapshot_process_key(const struct tt_snapshot *s, uint32_t pid)
+{
+	/* Recorded in scan order, which is ascending PID order. */
+	size_t lo = 0, hi = s->nkeys;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->keys[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nkeys && s->keys[lo].pid == pid ? s->keys[lo].key : 0;
+}
+
+int tt_snapshot_resolve_owners(struct tt_snapshot *s, bool want_keys)
 {
 	size_t want = 0;
 	for (size_t i = 0; i < s->n; i++)
@@ -56,7 +93,7 @@ int tt_snapshot_resolve_owners(struct tt_snapshot *s)
 	if (want == 0)
 		return 0;
 
-	struct tt_owner_query q = { .snap = s, .bits = 1, .pending = want };
+	struct tt_owner_query q = { .snap = s, .bits = 1, .pending = want, .want_keys = want_keys };
 	/* At most half full, so probe chains stay short. */
 	while (((size_t)1 << q.bits) < 2 * want)
 		q.bits++;

@@ -47,12 +47,20 @@ struct tt_rec6 {
 	uint16_t pad;
 };
 
+/* The identity key of an owning process (see tt_owner_process_key). */
+struct tt_proc_key {
+	uint32_t pid;
+	uint64_t key;
+};
+
 /* The records of one call, contiguous once collection has finished. */
 struct tt_snapshot {
 	unsigned table; /* TT_TABLE_V4 or TT_TABLE_V6 */
 	size_t rec_size;
 	size_t n;
 	unsigned char *recs;
+	struct tt_proc_key *keys; /* owners' process keys, ascending PID */
+	size_t nkeys;
 };
 
 static inline struct tt_rec_head *tt_snapshot_head(const struct tt_snapshot *s, size_t i)
@@ -63,8 +71,11 @@ static inline struct tt_rec_head *tt_snapshot_head(const struct tt_snapshot *s, 
 /* Runs the backend for req and returns the rows of that table, free of
  * duplicates and sorted per SPEC §6.  Returns 0 or a negative errno. */
 int tt_snapshot_take(struct tt_snapshot *s, const struct tt_request *req);
-/* Fills the owner of every row through the backend's owner scan. */
-int tt_snapshot_resolve_owners(struct tt_snapshot *s);
+/* Fills the owner of every row through the backend's owner scan, and with
+ * want_keys the owners' process keys too. */
+int tt_snapshot_resolve_owners(struct tt_snapshot *s, bool want_keys);
+/* The process key recorded for pid, 0 if none. */
+uint64_t tt_snapshot_process_key(const struct tt_snapshot *s, uint32_t pid);
 void tt_snapshot_free(struct tt_snapshot *s);
 
 #endif /* TT_RECORDS_H */

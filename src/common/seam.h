@@ -17,10 +17,12 @@
 void *tt_malloc(size_t size);
 void *tt_calloc(size_t n, size_t size);
 void *tt_mallocarray(size_t n, size_t size);
+void *tt_reallocarray(void *p, size_t n, size_t size);
 #else
 #define tt_malloc malloc
 #define tt_calloc calloc
 #define tt_mallocarray(n, size) reallocarray(NULL, (n), (size))
+#define tt_reallocarray reallocarray
 #endif
 
 #endif /* TT_SEAM_H */

@@ -414,6 +414,8 @@ int tt_snapshot_take(struct tt_snapshot *s, const struct tt_request *req)
 void tt_snapshot_free(struct tt_snapshot *s)
 {
 	free(s->recs);
+	free(s->keys);
 	s->recs = NULL;
-	s->n = 0;
+	s->keys = NULL;
+	s->n = s->nkeys = 0;
 }

@@ -11,6 +11,7 @@
 #include "iphlpapi.h"
 
 #include "compat.h"
+#include "module.h"
 #include "records.h"
 #include "tables.h"
 
@@ -27,73 +28,182 @@ static DWORD pid_of(const struct tt_rec_head *h)
 /* ---- Record to row.  Rows are assembled on the stack and copied, so that
  * the caller's buffer needs no particular alignment. */
 
-static void emit_tcprow(unsigned char *dst, const void *rec)
+/* The five DWORDs every IPv4 row starts with. */
+struct row4_prefix {
+	DWORD state, laddr, lport, raddr, rport;
+};
+
+static struct row4_prefix prefix4(const struct tt_rec4 *r)
 {
-	const struct tt_rec4 *r = rec;
+	return (struct row4_prefix){ r->h.state, htonl(r->laddr), htons(r->h.lport),
+				     htonl(r->raddr), htons(r->rport) };
+}
+
+/* The IPv6 columns shared by MIB_TCP6ROW2 and the OWNER rows, in the
+ * order those rows keep them (addresses first). */
+struct row6_addrs {
+	UCHAR laddr[16];
+	DWORD lscope, lport;
+	UCHAR raddr[16];
+	DWORD rscope, rport;
+};
+
+static struct row6_addrs addrs6(const struct tt_rec6 *r)
+{
+	struct row6_addrs a;
+	memcpy(a.laddr, r->laddr, 16);
+	a.lscope = r->lscope;
+	a.lport = htons(r->h.lport);
+	memcpy(a.raddr, r->raddr, 16);
+	a.rscope = r->rscope;
+	a.rport = htons(r->rport);
+	return a;
+}
+
+/* liCreateTimestamp and OwningModuleInfo (see module.h).  No backend can
+ * tell a socket's creation time, so the timestamp is 0 (SPEC §5). */
+static void put_module_info(const struct tt_snapshot *snap, DWORD pid, LARGE_INTEGER *created,
+			    ULONGLONG info[TCPIP_OWNING_MODULE_SIZE])
+{
+	created->QuadPart = 0;
+	memset(info, 0, TCPIP_OWNING_MODULE_SIZE * sizeof(info[0]));
+	if (pid)
+		info[TT_MODULE_KEY_SLOT] = tt_snapshot_process_key(snap, pid);
+}
+
+static void emit_tcprow(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
+{
+	(void)snap;
+	struct row4_prefix p = prefix4(rec);
 	MIB_TCPROW row;
-	row.dwState = r->h.state;
-	row.dwLocalAddr = htonl(r->laddr);
-	row.dwLocalPort = htons(r->h.lport);
-	row.dwRemoteAddr = htonl(r->raddr);
-	row.dwRemotePort = htons(r->rport);
+	row.dwState = p.state;
+	row.dwLocalAddr = p.laddr;
+	row.dwLocalPort = p.lport;
+	row.dwRemoteAddr = p.raddr;
+	row.dwRemotePort = p.rport;
 	memcpy(dst, &row, sizeof(row));
 }
 
-static void emit_tcprow2(unsigned char *dst, const void *rec)
+static void emit_tcprow2(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
+{
+	(void)snap;
+	const struct tt_rec4 *r = rec;
+	struct row4_prefix p = prefix4(r);
+	MIB_TCPROW2 row = { p.state, p.laddr, p.lport, p.raddr, p.rport, pid_of(&r->h),
+			    TcpConnectionOffloadStateInHost };
+	memcpy(dst, &row, sizeof(row));
+}
+
+static void emit_tcprow_pid(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
+{
+	(void)snap;
+	const struct tt_rec4 *r = rec;
+	struct row4_prefix p = prefix4(r);
+	MIB_TCPROW_OWNER_PID row = { p.state, p.laddr, p.lport, p.raddr, p.rport, pid_of(&r->h) };
+	memcpy(dst, &row, sizeof(row));
+}
+
+static void emit_tcprow_module(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
 {
 	const struct tt_rec4 *r = rec;
-	MIB_TCPROW2 row;
-	row.dwState = r->h.state;
-	row.dwLocalAddr = htonl(r->laddr);
-	row.dwLocalPort = htons(r->h.lport);
-	row.dwRemoteAddr = htonl(r->raddr);
-	row.dwRemotePort = htons(r->rport);
+	struct row4_prefix p = prefix4(r);
+	MIB_TCPROW_OWNER_MODULE row;
+	row.dwState = p.state;
+	row.dwLocalAddr = p.laddr;
+	row.dwLocalPort = p.lport;
+	row.dwRemoteAddr = p.raddr;
+	row.dwRemotePort = p.rport;
 	row.dwOwningPid = pid_of(&r->h);
-	row.dwOffloadState = TcpConnectionOffloadStateInHost;
+	put_module_info(snap, row.dwOwningPid, &row.liCreateTimestamp, row.OwningModuleInfo);
 	memcpy(dst, &row, sizeof(row));
 }
 
-static void emit_tcp6row(unsigned char *dst, const void *rec)
+static void emit_tcp6row(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
 {
+	(void)snap;
 	const struct tt_rec6 *r = rec;
+	struct row6_addrs a = addrs6(r);
 	MIB_TCP6ROW row;
 	row.State = (MIB_TCP_STATE)r->h.state;
-	memcpy(&row.LocalAddr, r->laddr, 16);
-	row.dwLocalScopeId = r->lscope;
-	row.dwLocalPort = htons(r->h.lport);
-	memcpy(&row.RemoteAddr, r->raddr, 16);
-	row.dwRemoteScopeId = r->rscope;
-	row.dwRemotePort = htons(r->rport);
+	memcpy(&row.LocalAddr, a.laddr, 16);
+	row.dwLocalScopeId = a.lscope;
+	row.dwLocalPort = a.lport;
+	memcpy(&row.RemoteAddr, a.raddr, 16);
+	row.dwRemoteScopeId = a.rscope;
+	row.dwRemotePort = a.rport;
 	memcpy(dst, &row, sizeof(row));
 }
 
-static void emit_tcp6row2(unsigned char *dst, const void *rec)
+/* MIB_TCP6ROW2 and both OWNER rows begin with the address columns in the
+ * same order and size: one copy of them serves all three. */
+_Static_assert(sizeof(struct row6_addrs) == offsetof(MIB_TCP6ROW2, State), "row6 prefix");
+_Static_assert(sizeof(struct row6_addrs) == offsetof(MIB_TCP6ROW_OWNER_PID, dwState),
+	       "row6 prefix");
+
+static void emit_tcp6row2(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
 {
+	(void)snap;
 	const struct tt_rec6 *r = rec;
+	struct row6_addrs a = addrs6(r);
 	MIB_TCP6ROW2 row;
-	memcpy(&row.LocalAddr, r->laddr, 16);
-	row.dwLocalScopeId = r->lscope;
-	row.dwLocalPort = htons(r->h.lport);
-	memcpy(&row.RemoteAddr, r->raddr, 16);
-	row.dwRemoteScopeId = r->rscope;
-	row.dwRemotePort = htons(r->rport);
+	memcpy(&row, &a, sizeof(a));
 	row.State = (MIB_TCP_STATE)r->h.state;
 	row.dwOwningPid = pid_of(&r->h);
 	row.dwOffloadState = TcpConnectionOffloadStateInHost;
 	memcpy(dst, &row, sizeof(row));
 }
 
-const struct tt_layout tt_layout_tcp = {
-	TT_TABLE_V4, offsetof(MIB_TCPTABLE, table), sizeof(MIB_TCPROW), false, emit_tcprow,
+static void emit_tcp6row_pid(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
+{
+	(void)snap;
+	const struct tt_rec6 *r = rec;
+	struct row6_addrs a = addrs6(r);
+	MIB_TCP6ROW_OWNER_PID row;
+	memcpy(&row, &a, sizeof(a));
+	row.dwState = r->h.state;
+	row.dwOwningPid = pid_of(&r->h);
+	memcpy(dst, &row, sizeof(row));
+}
+
+static void emit_tcp6row_module(unsigned char *dst, const void *rec,
+				const struct tt_snapshot *snap)
+{
+	const struct tt_rec6 *r = rec;
+	struct row6_addrs a = addrs6(r);
+	MIB_TCP6ROW_OWNER_MODULE row;
+	memcpy(&row, &a, sizeof(a));
+	row.dwState = r->h.state;
+	row.dwOwningPid = pid_of(&r->h);
+	put_module_info(snap, row.dwOwningPid, &row.liCreateTimestamp, row.OwningModuleInfo);
+	memcpy(dst, &row, sizeof(row));
+}
+
+#define LAYOUT(which, type, row, owners, module, emit) \
+	{ which, offsetof(type, table), sizeof(row), owners, module, emit }
+
+const struct tt_layout tt_layout_tcp =
+	LAYOUT(TT_TABLE_V4, MIB_TCPTABLE, MIB_TCPROW, false, false, emit_tcprow);
+const struct tt_layout tt_layout_tcp2 =
+	LAYOUT(TT_TABLE_V4, MIB_TCPTABLE2, MIB_TCPROW2, true, false, emit_tcprow2);
+const struct tt_layout tt_layout_tcp6 =
+	LAYOUT(TT_TABLE_V6, MIB_TCP6TABLE, MIB_TCP6ROW, false, false, emit_tcp6row);
+const struct tt_layout tt_layout_tcp6_2 =
+	LAYOUT(TT_TABLE_V6, MIB_TCP6TABLE2, MIB_TCP6ROW2, true, false, emit_tcp6row2);
+
+/* GetExtendedTcpTable's layouts: [family][BASIC, OWNER_PID, OWNER_MODULE]. */
+static const struct tt_layout extended_v4[3] = {
+	LAYOUT(TT_TABLE_V4, MIB_TCPTABLE, MIB_TCPROW, false, false, emit_tcprow),
+	LAYOUT(TT_TABLE_V4, MIB_TCPTABLE_OWNER_PID, MIB_TCPROW_OWNER_PID, true, false,
+	       emit_tcprow_pid),
+	LAYOUT(TT_TABLE_V4, MIB_TCPTABLE_OWNER_MODULE, MIB_TCPROW_OWNER_MODULE, true, true,
+	       emit_tcprow_module),
 };
-const struct tt_layout tt_layout_tcp2 = {
-	TT_TABLE_V4, offsetof(MIB_TCPTABLE2, table), sizeof(MIB_TCPROW2), true, emit_tcprow2,
-};
-const struct tt_layout tt_layout_tcp6 = {
-	TT_TABLE_V6, offsetof(MIB_TCP6TABLE, table), sizeof(MIB_TCP6ROW), false, emit_tcp6row,
-};
-const struct tt_layout tt_layout_tcp6_2 = {
-	TT_TABLE_V6, offsetof(MIB_TCP6TABLE2, table), sizeof(MIB_TCP6ROW2), true, emit_tcp6row2,
+static const struct tt_layout extended_v6[3] = {
+	{ 0 }, /* IPv6 BASIC: ERROR_NOT_SUPPORTED, as documented */
+	LAYOUT(TT_TABLE_V6, MIB_TCP6TABLE_OWNER_PID, MIB_TCP6ROW_OWNER_PID, true, false,
+	       emit_tcp6row_pid),
+	LAYOUT(TT_TABLE_V6, MIB_TCP6TABLE_OWNER_MODULE, MIB_TCP6ROW_OWNER_MODULE, true, true,
+	       emit_tcp6row_module),
 };
 
 /* ---- The sizing protocol (SPEC §4), shared by every table function. */
@@ -117,7 +227,7 @@ DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, UL
 		/* Nothing is written to the table, and no owner is looked up. */
 		*size = (ULONG)need;
 		ret = ERROR_INSUFFICIENT_BUFFER;
-	} else if (lay->owners && (err = tt_snapshot_resolve_owners(&snap)) != 0) {
+	} else if (lay->owners && (err = tt_snapshot_resolve_owners(&snap, lay->module)) != 0) {
 		ret = tt_win32_error(err);
 	} else {
 		unsigned char *base = table;
@@ -127,7 +237,7 @@ DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, UL
 		memset(base + sizeof(entries), 0, lay->header - sizeof(entries));
 		for (size_t i = 0; i < snap.n; i++)
 			lay->emit(base + lay->header + i * lay->row_size,
-				  snap.recs + i * snap.rec_size);
+				  snap.recs + i * snap.rec_size, &snap);
 		*size = (ULONG)need;
 	}
 	tt_snapshot_free(&snap);
@@ -160,4 +270,25 @@ TT_API ULONG WINAPI GetTcp6Table2(PMIB_TCP6TABLE2 TcpTable, PULONG SizePointer, 
 {
 	(void)Order;
 	return tt_table_get(&tt_layout_tcp6_2, TT_STATES_ALL, TcpTable, SizePointer);
+}
+
+/* SPEC §4 step 1, then the shared protocol.  Reserved is ignored, as on
+ * Windows. */
+TT_API DWORD WINAPI GetExtendedTcpTable(PVOID pTcpTable, PDWORD pdwSize, BOOL bOrder, ULONG ulAf,
+					TCP_TABLE_CLASS TableClass, ULONG Reserved)
+{
+	static const unsigned class_states[3] = { TT_STATES_LISTEN, TT_STATES_CONNECTIONS,
+						   TT_STATES_ALL };
+	(void)bOrder;
+	(void)Reserved;
+	if (ulAf != AF_INET && ulAf != AF_INET6)
+		return ERROR_INVALID_PARAMETER;
+	unsigned cls = (unsigned)TableClass;
+	if (cls > TCP_TABLE_OWNER_MODULE_ALL)
+		return ERROR_INVALID_PARAMETER;
+	unsigned kind = cls / 3; /* BASIC, OWNER_PID, OWNER_MODULE */
+	if (ulAf == AF_INET6 && kind == 0)
+		return ERROR_NOT_SUPPORTED;
+	const struct tt_layout *lay = ulAf == AF_INET ? &extended_v4[kind] : &extended_v6[kind];
+	return tt_table_get(lay, class_states[cls % 3], pTcpTable, pdwSize);
 }

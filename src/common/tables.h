@@ -10,15 +10,16 @@
 
 #include "tcptable_windef.h"
 
+struct tt_snapshot;
+
 struct tt_layout {
 	unsigned table; /* TT_TABLE_V4 or TT_TABLE_V6 */
 	size_t header; /* offset of the first row: 4, or 8 for OWNER_MODULE */
 	size_t row_size;
 	bool owners; /* the rows carry dwOwningPid */
-	void (*emit)(unsigned char *row, const void *rec);
+	bool module; /* ...and OwningModuleInfo (the owners' process keys) */
+	void (*emit)(unsigned char *row, const void *rec, const struct tt_snapshot *snap);
 };
-
-extern const struct tt_layout tt_layout_tcp, tt_layout_tcp2, tt_layout_tcp6, tt_layout_tcp6_2;
 
 /* The sizing protocol of SPEC §4 for one table type.  states is a mask of
  * TT_STATES_* (the GetExtendedTcpTable class filter). */

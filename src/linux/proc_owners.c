@@ -20,6 +20,7 @@
 
 #include "backend.h"
 #include "owner_parse.h"
+#include "procfs.h"
 #include "seam.h"
 #include "sys.h"
 
@@ -59,6 +60,7 @@ static bool each_entry(int fd, unsigned char *buf, bool (*fn)(const char *name, 
 struct fd_scan {
 	int dir;
 	uint32_t pid;
+	bool owns; /* some claim of this process gave a row its owner */
 	struct tt_owner_query *q;
 };
 
@@ -72,14 +74,29 @@ static bool visit_fd(const char *name, unsigned type, void *arg)
 	uint32_t inode;
 	if (n <= 0 || !tt_parse_socket_link(link, (size_t)n, &inode))
 		return true;
-	return tt_owner_claim(fs->q, inode, fs->pid) > 0;
+	if (tt_owner_claim(fs->q, inode, fs->pid))
+		fs->owns = true;
+	return tt_owner_pending(fs->q) > 0;
 }
 
 struct proc_scan {
 	int proc;
 	unsigned char *fdbuf;
 	struct tt_owner_query *q;
+	int err;
 };
+
+/* Records the identity of an owning process, read through the same
+ * /proc/<pid> directory descriptor as its fds: if the PID was reused in
+ * between, the read fails instead of describing the newcomer. */
+static int record_process_key(int pdir, uint32_t pid, struct tt_owner_query *q)
+{
+	uint64_t key;
+	int kthread;
+	if (tt_procfs_process_key(pdir, &key, &kthread) != 0)
+		return 0; /* exited meanwhile: the row keeps its PID, no key */
+	return tt_owner_process_key(q, pid, key);
+}
 
 static bool visit_pid(const char *name, unsigned type, void *arg)
 {
@@ -90,18 +107,20 @@ static bool visit_pid(const char *name, unsigned type, void *arg)
 	if (!tt_parse_pid(name, &pid))
 		return true;
 
-	char path[32];
-	size_t len = strlen(name);
-	memcpy(path, name, len);
-	memcpy(path + len, "/fd", 4);
-	struct fd_scan fs = { .pid = pid, .q = ps->q };
 	/* O_NOFOLLOW: never follow a link a process could plant in /proc. */
-	fs.dir = tt_sys_openat(ps->proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fs.dir < 0)
-		return true; /* exited, or another user's process */
-	each_entry(fs.dir, ps->fdbuf, visit_fd, &fs);
-	close(fs.dir);
-	return tt_owner_pending(ps->q) > 0;
+	int pdir = tt_sys_openat(ps->proc, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (pdir < 0)
+		return true; /* exited */
+	struct fd_scan fs = { .pid = pid, .q = ps->q };
+	fs.dir = tt_sys_openat(pdir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fs.dir >= 0) { /* else exited, or another user's process */
+		each_entry(fs.dir, ps->fdbuf, visit_fd, &fs);
+		close(fs.dir);
+	}
+	if (fs.owns && tt_owner_wants_process_keys(ps->q))
+		ps->err = record_process_key(pdir, pid, ps->q);
+	close(pdir);
+	return ps->err == 0 && tt_owner_pending(ps->q) > 0;
 }
 
 int tt_backend_owners(struct tt_owner_query *q)
@@ -118,5 +137,5 @@ int tt_backend_owners(struct tt_owner_query *q)
 		close(ps.proc);
 	}
 	free(buf);
-	return 0;
+	return ps.err;
 }

@@ -1,0 +1,63 @@
+/*
+ * set_entry.c - SetTcpEntry (SPEC §8) and its IPv6 companion, which Windows
+ * lacks: MIB_TCP_STATE_DELETE_TCB destroys the connection.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "iphlpapi.h"
+#include "tcptable_ext.h"
+
+#include "backend.h"
+#include "compat.h"
+
+static DWORD destroy(const struct tt_conn *c)
+{
+	switch (tt_backend_destroy(c)) {
+	case 0:
+		return NO_ERROR;
+	case -ENOENT:
+	case -ESRCH:
+		return ERROR_MR_MID_NOT_FOUND;
+	case -EPERM:
+	case -EACCES:
+		return ERROR_ACCESS_DENIED;
+	case -ENOMEM:
+		return ERROR_NOT_ENOUGH_MEMORY;
+	default:
+		return ERROR_NOT_SUPPORTED;
+	}
+}
+
+/* Takes a MIB_TCPROW, or any IPv4 row cast to one: MIB_TCPROW2 and the
+ * OWNER rows share its first five DWORDs. */
+TT_API DWORD WINAPI SetTcpEntry(PMIB_TCPROW pTcpRow)
+{
+	if (!pTcpRow || pTcpRow->dwState != MIB_TCP_STATE_DELETE_TCB)
+		return ERROR_INVALID_PARAMETER;
+	struct tt_conn c;
+	memset(&c, 0, sizeof(c));
+	c.family = AF_INET;
+	memcpy(c.laddr, &pTcpRow->dwLocalAddr, 4);
+	memcpy(c.raddr, &pTcpRow->dwRemoteAddr, 4);
+	c.lport = (uint16_t)pTcpRow->dwLocalPort;
+	c.rport = (uint16_t)pTcpRow->dwRemotePort;
+	return destroy(&c);
+}
+
+TT_API DWORD WINAPI TcptableSetTcp6Entry(PMIB_TCP6ROW pTcp6Row)
+{
+	if (!pTcp6Row || pTcp6Row->State != MIB_TCP_STATE_DELETE_TCB)
+		return ERROR_INVALID_PARAMETER;
+	struct tt_conn c;
+	memset(&c, 0, sizeof(c));
+	c.family = AF_INET6;
+	memcpy(c.laddr, &pTcp6Row->LocalAddr, 16);
+	memcpy(c.raddr, &pTcp6Row->RemoteAddr, 16);
+	c.lport = (uint16_t)pTcp6Row->dwLocalPort;
+	c.rport = (uint16_t)pTcp6Row->dwRemotePort;
+	/* The zone of a link-local connection: the interface it is bound to. */
+	c.lscope = pTcp6Row->dwLocalScopeId ? pTcp6Row->dwLocalScopeId : pTcp6Row->dwRemoteScopeId;
+	return destroy(&c);
+}

@@ -1,0 +1,92 @@
+/*
+ * process.c - the executable behind a PID, for GetOwnerModuleFrom*Entry:
+ * /proc/<pid>/exe and /proc/<pid>/stat, both read through one directory
+ * descriptor so that they describe the same process.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "backend.h"
+#include "procfs.h"
+#include "seam.h"
+#include "sys.h"
+
+/* Link targets longer than this are refused (PATH_MAX is 4096). */
+#define EXE_MAX (64 * 1024)
+
+static const char deleted[] = " (deleted)";
+
+/* readlinkat(pdir, "exe") into a buffer grown until the target fits. */
+static int read_exe(int pdir, struct tt_image *out)
+{
+	for (size_t size = 256; size <= EXE_MAX; size *= 2) {
+		char *buf = tt_malloc(size);
+		if (!buf)
+			return -ENOMEM;
+		ssize_t n = tt_sys_readlinkat(pdir, "exe", buf, size);
+		if (n < 0) {
+			int err = errno;
+			free(buf);
+			/* No exe link: a zombie, or a process that just exited. */
+			return err == ENOENT ? -ESRCH : err == EPERM ? -EACCES : -err;
+		}
+		if ((size_t)n < size) {
+			buf[n] = '\0';
+			out->path = buf;
+			out->len = (size_t)n;
+			return 0;
+		}
+		free(buf);
+	}
+	return -ENAMETOOLONG;
+}
+
+/* The kernel appends " (deleted)" to the path of an executable that was
+ * unlinked while running.  When the file really is gone (no links left),
+ * the marker goes and the name and path the process was started from stay. */
+static void strip_deleted(int pdir, struct tt_image *img)
+{
+	size_t dl = sizeof(deleted) - 1;
+	if (img->len <= dl || memcmp(img->path + img->len - dl, deleted, dl) != 0)
+		return;
+	struct stat st;
+	if (fstatat(pdir, "exe", &st, 0) == 0 && st.st_nlink == 0) {
+		img->len -= dl;
+		img->path[img->len] = '\0';
+	}
+}
+
+int tt_backend_image(uint32_t pid, struct tt_image *out)
+{
+	memset(out, 0, sizeof(*out));
+	int proc = tt_sys_openat(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0)
+		return -EOPNOTSUPP; /* no procfs: nothing can be looked up */
+	char name[16];
+	snprintf(name, sizeof(name), "%u", (unsigned)pid);
+	int pdir = tt_sys_openat(proc, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	int err = pdir < 0 ? -errno : 0;
+	close(proc);
+	if (err)
+		return err == -ENOENT ? -ESRCH : err;
+
+	int kthread = 0;
+	err = tt_procfs_process_key(pdir, &out->key, &kthread);
+	if (err == -ENOENT)
+		err = -ESRCH;
+	if (!err && kthread)
+		out->kernel = true;
+	else if (!err && (err = read_exe(pdir, out)) == 0)
+		strip_deleted(pdir, out);
+	close(pdir);
+	if (err) {
+		free(out->path);
+		out->path = NULL;
+	}
+	return err;
+}
