@@ -14,8 +14,10 @@ dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 
 meson install -C "$build" --no-rebuild --destdir "$dest" --quiet
-for f in "$prefix/include/tcptable/iphlpapi.h" "$libdir/pkgconfig/tcptable.pc" \
-	"$libdir/libtcptable.a" "$libdir/libtcptable.so.0"; do
+mandir=$prefix/share/man
+for f in "$prefix/include/tcptable/iphlpapi.h" "$prefix/include/tcptable/tcptable_ext.h" \
+	"$libdir/pkgconfig/tcptable.pc" "$libdir/libtcptable.a" "$libdir/libtcptable.so.0" \
+	"$prefix/bin/tcptable" "$mandir/man1/tcptable.1"; do
 	[ -e "$dest$f" ] || { echo "FAIL: $f not installed under DESTDIR"; exit 1; }
 done
 # Nothing may land outside DESTDIR: the install honours it.
@@ -33,6 +35,18 @@ $cc -o "$dest/consumer-shared" "$src/tests/consumer/consumer.c" \
 LD_LIBRARY_PATH="$dest$libdir" "$dest/consumer-shared"
 LD_LIBRARY_PATH="$dest$libdir" ldd "$dest/consumer-shared" | grep -q "libtcptable.so.0 => $dest" ||
 	{ echo "FAIL: shared consumer does not use the installed libtcptable.so.0"; exit 1; }
+
+# The installed command runs against the installed library, and its man
+# page renders.
+LD_LIBRARY_PATH="$dest$libdir" "$dest$prefix/bin/tcptable" -ano > "$dest/tcptable.out"
+grep -q '^Active Connections$' "$dest/tcptable.out" ||
+	{ echo "FAIL: installed tcptable -ano printed:"; cat "$dest/tcptable.out"; exit 1; }
+LD_LIBRARY_PATH="$dest$libdir" "$dest$prefix/bin/tcptable" --version
+MANWIDTH=80 man -l "$dest$mandir/man1/tcptable.1" > "$dest/man.txt" 2> "$dest/man.err"
+grep -q 'tcptable - display TCP connections as Windows netstat does' "$dest/man.txt" ||
+	{ echo "FAIL: man -l did not render the page"; cat "$dest/man.err"; exit 1; }
+[ -s "$dest/man.err" ] && { echo "FAIL: man warnings:"; cat "$dest/man.err"; exit 1; }
+echo "ok: installed tcptable and its man page"
 
 # Static: the shared objects are moved away, as in a static-only install.
 mkdir "$dest/shared"

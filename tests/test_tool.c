@@ -1,0 +1,684 @@
+/*
+ * test_tool.c - the tcptable command against a known set of sockets in a
+ * private network namespace: golden output of the Windows displays, JSON
+ * parsed field by field, filters, summary, statistics, -b, every
+ * command-line error, library errors, a closed pipe, Ctrl+C during an
+ * interval display, --watch changes, and name resolution that stays
+ * bounded when the resolver never answers.
+ *
+ * argv[1]: the tcptable binary; argv[2]: the directory of the golden files.
+ * Needs a private network namespace (fixed ports); without one the suite
+ * reports SKIP (exit 77).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "helpers.h"
+#include "run_suite.h"
+
+static const char *tool, *golden_dir;
+
+/* ---- Running the tool. */
+
+struct run {
+	pid_t pid;
+	int out, err; /* read ends */
+};
+
+enum { CHILD_PLAIN, CHILD_NO_SOURCES, CHILD_SILENT_DNS };
+
+static const char *silent_resolv; /* resolv.conf for CHILD_SILENT_DNS */
+
+/* Blocks socket(AF_NETLINK, ...) with EPERM: no sock_diag. */
+static void block_netlink(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+		_exit(120);
+}
+
+/* A private mount namespace in which path shows other content. */
+static void private_mounts(void)
+{
+	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		_exit(121);
+}
+
+static struct run start(const char *const args[], int mode)
+{
+	int out[2], err[2];
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(err, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		const char *argv[32] = { tool };
+		for (int i = 0; args[i] && i < 30; i++)
+			argv[i + 1] = args[i];
+		if (mode == CHILD_NO_SOURCES) {
+			/* Neither sock_diag nor /proc/net: nothing can be read.
+			 * (/proc itself stays: the loader needs it for $ORIGIN.) */
+			private_mounts();
+			if (mount("none", "/proc/self/net", "tmpfs", 0, NULL) != 0)
+				_exit(122);
+			block_netlink();
+		} else if (mode == CHILD_SILENT_DNS) {
+			private_mounts();
+			if (mount(silent_resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0)
+				_exit(123);
+		}
+		execv(tool, (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	return (struct run){ pid, out[0], err[0] };
+}
+
+/* Reads fd until EOF into a NUL-terminated heap string. */
+static char *slurp(int fd)
+{
+	size_t cap = 4096, len = 0;
+	char *s = malloc(cap);
+	for (;;) {
+		if (len + 1 == cap)
+			s = realloc(s, cap *= 2);
+		ssize_t n = read(fd, s + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	s[len] = '\0';
+	close(fd);
+	return s;
+}
+
+struct result {
+	int status;
+	char *out, *err;
+};
+
+static struct result run_mode(const char *const args[], int mode)
+{
+	struct run r = start(args, mode);
+	struct result res;
+	res.err = NULL;
+	res.out = slurp(r.out);
+	res.err = slurp(r.err);
+	ck_assert_int_eq(waitpid(r.pid, &res.status, 0), r.pid);
+	return res;
+}
+
+static struct result run(const char *const args[])
+{
+	return run_mode(args, CHILD_PLAIN);
+}
+
+static void result_free(struct result *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static bool exited(const struct result *r, int code)
+{
+	return WIFEXITED(r->status) && WEXITSTATUS(r->status) == code;
+}
+
+/* The golden file with @PID@ replaced by this process's PID. */
+static char *golden(const char *name)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s.golden", golden_dir, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	char *text = slurp(fd);
+	char pid[16];
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	size_t cap = strlen(text) * 2 + 64, at = 0;
+	char *out = malloc(cap);
+	for (const char *p = text; *p;) {
+		if (strncmp(p, "@PID@", 5) == 0) {
+			at += (size_t)sprintf(out + at, "%s", pid);
+			p += 5;
+		} else {
+			out[at++] = *p++;
+		}
+	}
+	out[at] = '\0';
+	free(text);
+	return out;
+}
+
+static void expect_golden(const char *const args[], const char *name)
+{
+	struct result r = run(args);
+	char *want = golden(name);
+	ck_assert_msg(exited(&r, 0), "%s: status %d, stderr: %s", name, r.status, r.err);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_msg(strcmp(r.out, want) == 0, "%s:\n--- got\n%s--- want\n%s", name, r.out, want);
+	free(want);
+	result_free(&r);
+}
+
+/* ---- The known sockets: fixed ports, possible only in a private netns. */
+
+static int fds[16];
+static int nfds;
+
+static int bound_client(const struct tt_ep *from, const struct tt_ep *to)
+{
+	int fd = socket(from->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_storage a, b;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	socklen_t la, lb;
+	if (from->family == AF_INET) {
+		struct sockaddr_in *x = (void *)&a, *y = (void *)&b;
+		x->sin_family = y->sin_family = AF_INET;
+		x->sin_port = htons(from->port);
+		y->sin_port = htons(to->port);
+		memcpy(&x->sin_addr, from->addr, 4);
+		memcpy(&y->sin_addr, to->addr, 4);
+		la = lb = sizeof(*x);
+	} else {
+		struct sockaddr_in6 *x = (void *)&a, *y = (void *)&b;
+		x->sin6_family = y->sin6_family = AF_INET6;
+		x->sin6_port = htons(from->port);
+		y->sin6_port = htons(to->port);
+		memcpy(&x->sin6_addr, from->addr, 16);
+		memcpy(&y->sin6_addr, to->addr, 16);
+		la = lb = sizeof(*x);
+	}
+	ck_assert_int_eq(bind(fd, (void *)&a, la), 0);
+	ck_assert_int_eq(connect(fd, (void *)&b, lb), 0);
+	return fd;
+}
+
+static void known_sockets(void)
+{
+	tt_fresh_netns();
+	nfds = 0;
+	struct tt_ep l4 = tt_ep4("127.0.0.1", 5000), l6 = tt_ep6("::1", 6000, 0);
+	struct tt_ep dual = tt_ep6("::", 8080, 0);
+	fds[nfds++] = tt_listen(&l4, -1);
+	fds[nfds++] = tt_listen(&l6, 1);
+	fds[nfds++] = tt_listen(&dual, 0);
+	struct tt_ep c4 = tt_ep4("127.0.0.1", 40001), c6 = tt_ep6("::1", 40002, 0);
+	fds[nfds++] = bound_client(&c4, &l4);
+	fds[nfds++] = tt_accept(fds[0]);
+	fds[nfds++] = bound_client(&c6, &l6);
+	fds[nfds++] = tt_accept(fds[1]);
+}
+
+static void close_known(void)
+{
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+	nfds = 0;
+}
+
+/* ---- Golden displays. */
+
+START_TEST(golden_displays)
+{
+	expect_golden((const char *[]){ "-an", NULL }, "an");
+	expect_golden((const char *[]){ "/a", "/n", NULL }, "an");
+	expect_golden((const char *[]){ "-ano", NULL }, "ano");
+	expect_golden((const char *[]){ "-a", "-n", "-o", NULL }, "ano");
+	expect_golden((const char *[]){ "-n", NULL }, "n");
+	expect_golden((const char *[]){ "-an", "-p", "TCPv6", NULL }, "anp_tcpv6");
+	expect_golden((const char *[]){ "-anp", "tcpv6", NULL }, "anp_tcpv6");
+	expect_golden((const char *[]){ "-an", "--summary", NULL }, "summary");
+	expect_golden((const char *[]){ "-an", "--state", "established", "--port", "6000", NULL },
+		      "filter_state_port");
+	expect_golden((const char *[]){ "-no", "--state=LISTEN", "--addr", "127.0.0.0/8", NULL },
+		      "filter_addr_listen");
+}
+END_TEST
+
+START_TEST(filters_combine)
+{
+	char pid[16];
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	/* The PID filter keeps everything (all ours); a foreign one nothing. */
+	expect_golden((const char *[]){ "-ano", "--pid", pid, NULL }, "ano");
+	struct result r = run((const char *[]){ "-ano", "--pid", "1", "--port", "5000", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert(strstr(r.out, "Active Connections") && !strstr(r.out, "TCP  "));
+	result_free(&r);
+	/* Lists: either port; v6 prefix. */
+	r = run((const char *[]){ "-an", "--port", "40001,40002", "--addr", "::/0", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert_ptr_nonnull(strstr(r.out, "[::1]:40002            [::1]:6000"));
+	ck_assert_ptr_null(strstr(r.out, "127.0.0.1"));
+	result_free(&r);
+}
+END_TEST
+
+/* ---- JSON, parsed field by field. */
+
+/* The value of "key" in a flat JSON object line: a string (unquoted) or
+ * a number, copied into out; false when absent. */
+static bool json_field(const char *line, const char *key, char *out, size_t len)
+{
+	char pat[64];
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	const char *p = strstr(line, pat);
+	if (!p)
+		return false;
+	p += strlen(pat);
+	const char *end;
+	if (*p == '"') {
+		p++;
+		end = strchr(p, '"');
+	} else {
+		end = p + strcspn(p, ",}");
+	}
+	if (!end || (size_t)(end - p) >= len)
+		return false;
+	memcpy(out, p, (size_t)(end - p));
+	out[end - p] = '\0';
+	return true;
+}
+
+START_TEST(json_rows)
+{
+	struct result r = run((const char *[]){ "-a", "--json", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert_str_eq(r.err, "");
+	char pid[16];
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	struct {
+		const char *proto, *la, *lp, *ra, *rp, *state;
+		bool seen;
+	} want[] = {
+		{ "TCP", "0.0.0.0", "8080", "0.0.0.0", "0", "LISTENING", false },
+		{ "TCP", "127.0.0.1", "5000", "0.0.0.0", "0", "LISTENING", false },
+		{ "TCP", "127.0.0.1", "5000", "127.0.0.1", "40001", "ESTABLISHED", false },
+		{ "TCP", "127.0.0.1", "40001", "127.0.0.1", "5000", "ESTABLISHED", false },
+		{ "TCPv6", "::", "8080", "::", "0", "LISTENING", false },
+		{ "TCPv6", "::1", "6000", "::", "0", "LISTENING", false },
+		{ "TCPv6", "::1", "6000", "::1", "40002", "ESTABLISHED", false },
+		{ "TCPv6", "::1", "40002", "::1", "6000", "ESTABLISHED", false },
+	};
+	size_t nwant = sizeof(want) / sizeof(want[0]), lines = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lines++;
+		ck_assert(line[0] == '{' && line[strlen(line) - 1] == '}');
+		char proto[16], la[64], lp[16], ra[64], rp[16], st[32], p[16], ls[16], rs[16];
+		ck_assert(json_field(line, "proto", proto, sizeof(proto)));
+		ck_assert(json_field(line, "local_address", la, sizeof(la)));
+		ck_assert(json_field(line, "local_port", lp, sizeof(lp)));
+		ck_assert(json_field(line, "remote_address", ra, sizeof(ra)));
+		ck_assert(json_field(line, "remote_port", rp, sizeof(rp)));
+		ck_assert(json_field(line, "state", st, sizeof(st)));
+		ck_assert(json_field(line, "pid", p, sizeof(p)));
+		ck_assert(json_field(line, "local_scope_id", ls, sizeof(ls)));
+		ck_assert(json_field(line, "remote_scope_id", rs, sizeof(rs)));
+		ck_assert_str_eq(p, pid);
+		ck_assert_str_eq(ls, "0");
+		ck_assert_str_eq(rs, "0");
+		bool matched = false;
+		for (size_t i = 0; i < nwant && !matched; i++) {
+			if (!want[i].seen && strcmp(want[i].proto, proto) == 0 &&
+			    strcmp(want[i].la, la) == 0 && strcmp(want[i].lp, lp) == 0 &&
+			    strcmp(want[i].ra, ra) == 0 && strcmp(want[i].rp, rp) == 0 &&
+			    strcmp(want[i].state, st) == 0)
+				matched = want[i].seen = true;
+		}
+		ck_assert_msg(matched, "unexpected row %s", line);
+	}
+	ck_assert_uint_eq(lines, nwant);
+	result_free(&r);
+}
+END_TEST
+
+/* ---- -s and -b. */
+
+START_TEST(statistics_display)
+{
+	struct result r = run((const char *[]){ "-s", "-p", "TCP", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert_ptr_nonnull(strstr(r.out, "\nTCP Statistics for IPv4\n\n"));
+	ck_assert_ptr_null(strstr(r.out, "IPv6"));
+	/* Two connections were made in this fresh namespace. */
+	ck_assert_ptr_nonnull(strstr(r.out, "  Active Opens                        = 2\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "  Passive Opens                       = 2\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "  Current Connections                 = 2\n"));
+	result_free(&r);
+	r = run((const char *[]){ "-s", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert_ptr_nonnull(strstr(r.out, "TCP Statistics for IPv4"));
+	ck_assert_ptr_nonnull(strstr(r.out, "TCP Statistics for IPv6"));
+	result_free(&r);
+}
+END_TEST
+
+static void own_exe_name(char *buf, size_t len)
+{
+	char dir[32], path[PATH_MAX];
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)getpid());
+	int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ssize_t n = readlinkat(d, "exe", path, sizeof(path) - 1);
+	close(d);
+	ck_assert_int_gt(n, 0);
+	path[n] = '\0';
+	snprintf(buf, len, " [%s]", strrchr(path, '/') + 1);
+}
+
+START_TEST(owning_executables)
+{
+	char mine[PATH_MAX + 4];
+	own_exe_name(mine, sizeof(mine));
+	struct result r = run((const char *[]){ "-anbo", "-p", "tcp", NULL });
+	ck_assert(exited(&r, 0));
+	/* Every row is ours: each is followed by our executable's name. */
+	char *save = NULL;
+	int rows = 0;
+	for (char *line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "  TCP ", 6) != 0)
+			continue;
+		rows++;
+		char *next = strtok_r(NULL, "\n", &save);
+		ck_assert_ptr_nonnull(next);
+		ck_assert_str_eq(next, mine);
+	}
+	ck_assert_int_eq(rows, 4);
+	result_free(&r);
+}
+END_TEST
+
+/* ---- Command-line errors: one line, the usage, status 2, no output. */
+
+START_TEST(command_line_errors)
+{
+	const char *const cases[][4] = {
+		{ "-x" },		       { "-z" },		   { "--bogus" },
+		{ "-p" },		       { "-p", "UDP" },	   { "-p", "udpv6" },
+		{ "-p", "icmp" },	       { "-an", "-p", "tcp", "-p" }, { "banana" },
+		{ "0" },		       { "-1" },		   { "5", "6" },
+		{ "99999999999" },	       { "--state", "BOGUS" },	   { "--state" },
+		{ "--state=" },		       { "--port", "0" },	   { "--port", "70000" },
+		{ "--port", "http" },	       { "--pid", "x" },	   { "--addr", "1.2.3.4/40" },
+		{ "--addr", "nothere" },       { "-s", "--json" },	   { "-r" },
+		{ "-e" },		       { "/" "q" },		   { "--json=1" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct result r = run(cases[i]);
+		ck_assert_msg(exited(&r, 2), "case %zu (%s): status %d", i, cases[i][0], r.status);
+		ck_assert_msg(r.out[0] == '\0', "case %zu wrote to stdout", i);
+		ck_assert_msg(strncmp(r.err, "tcptable: ", 10) == 0, "case %zu: %s", i, r.err);
+		/* One line naming the problem, then the usage. */
+		const char *nl = strchr(r.err, '\n');
+		ck_assert_ptr_nonnull(nl);
+		ck_assert_msg(strncmp(nl, "\n\nUsage: tcptable", 17) == 0, "case %zu: %s", i, r.err);
+		result_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(help_and_version)
+{
+	struct result r = run((const char *[]){ "--help", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert(strncmp(r.out, "Usage: tcptable", 15) == 0);
+	ck_assert_str_eq(r.err, "");
+	result_free(&r);
+	r = run((const char *[]){ "/?", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert(strncmp(r.out, "Usage: tcptable", 15) == 0);
+	result_free(&r);
+	r = run((const char *[]){ "--version", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert(strncmp(r.out, "tcptable ", 9) == 0);
+	ck_assert_str_eq(r.err, "");
+	result_free(&r);
+}
+END_TEST
+
+/* Neither source readable: exit status 1 and a message naming the cause. */
+START_TEST(library_error_exit_status)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "# library_error_exit_status: SKIPPED, needs root\n");
+		return;
+	}
+	struct result r = run_mode((const char *[]){ "-an", NULL }, CHILD_NO_SOURCES);
+	ck_assert_msg(exited(&r, 1), "status %d, stderr %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_str_eq(r.err, "tcptable: GetExtendedTcpTable failed with error 50: the kernel's "
+				"connection list cannot be read\n");
+	result_free(&r);
+}
+END_TEST
+
+/* tcptable -an | head -1: the closed pipe ends the program, silently. */
+START_TEST(closed_pipe_is_quiet)
+{
+	struct tt_ep l = tt_ep4("127.0.0.2", 0);
+	int many[300];
+	for (int i = 0; i < 300; i++) {
+		l.port = 0;
+		many[i] = tt_listen(&l, -1);
+	}
+	struct run p = start((const char *[]){ "-an", "5", NULL }, CHILD_PLAIN);
+	char line[256];
+	ssize_t n = read(p.out, line, sizeof(line));
+	ck_assert_int_gt(n, 0);
+	close(p.out); /* like head after its line */
+	char *err = slurp(p.err);
+	int st;
+	ck_assert_int_eq(waitpid(p.pid, &st, 0), p.pid);
+	ck_assert_msg(err[0] == '\0', "stderr: %s", err);
+	ck_assert((WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE) || (WIFEXITED(st) && !WEXITSTATUS(st)));
+	free(err);
+	for (int i = 0; i < 300; i++)
+		close(many[i]);
+}
+END_TEST
+
+/* Reads from fd until `needle` appears (or 5 s pass); returns the text. */
+static char *read_until(int fd, const char *needle, char *acc, size_t *len, size_t cap)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		acc[*len] = '\0';
+		if (strstr(acc, needle))
+			return acc;
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec > 5)
+			return NULL;
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		if (poll(&pfd, 1, 200) == 1) {
+			ssize_t n = read(fd, acc + *len, cap - 1 - *len);
+			if (n <= 0)
+				return NULL;
+			*len += (size_t)n;
+		}
+	}
+}
+
+/* Ctrl+C during an interval display: exit 0, complete lines only. */
+START_TEST(interrupted_interval_display)
+{
+	struct run p = start((const char *[]){ "-an", "1", NULL }, CHILD_PLAIN);
+	static char acc[1 << 16];
+	size_t len = 0;
+	/* Wait for the second display, then interrupt during the pause. */
+	ck_assert_ptr_nonnull(read_until(p.out, "[::1]:40002            [::1]:6000             "
+						"ESTABLISHED\n\nActive",
+					 acc, &len, sizeof(acc)));
+	kill(p.pid, SIGINT);
+	int st;
+	ck_assert_int_eq(waitpid(p.pid, &st, 0), p.pid);
+	char *rest = slurp(p.out);
+	char *err = slurp(p.err);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+	ck_assert_str_eq(err, "");
+	size_t total = len + strlen(rest);
+	const char *last = rest[0] ? rest : acc;
+	ck_assert(total > 0 && last[strlen(last) - 1] == '\n');
+	free(rest);
+	free(err);
+}
+END_TEST
+
+/* --watch on a pipe: + for every row at first, then only changes. */
+START_TEST(watch_prints_changes)
+{
+	struct run p = start((const char *[]){ "-an", "--watch", NULL }, CHILD_PLAIN);
+	static char acc[1 << 16];
+	size_t len = 0;
+	ck_assert_ptr_nonnull(read_until(p.out, "+ TCP    [::1]:40002            [::1]:6000", acc, &len,
+					 sizeof(acc)));
+	int plus = 0;
+	for (const char *s = acc; (s = strstr(s, "+ TCP")); s++)
+		plus++;
+	ck_assert_int_eq(plus, 8);
+	ck_assert_ptr_null(strstr(acc, "Active Connections"));
+	ck_assert_ptr_null(strstr(acc, "\033"));
+
+	/* A new connection, */
+	struct tt_ep l4 = tt_ep4("127.0.0.1", 5000), c = tt_ep4("127.0.0.1", 40003);
+	int cfd = bound_client(&c, &l4), sfd = tt_accept(fds[0]);
+	ck_assert_ptr_nonnull(read_until(p.out, "+ TCP    127.0.0.1:40003        127.0.0.1:5000", acc,
+					 &len, sizeof(acc)));
+	/* half-closed (state changes), */
+	shutdown(cfd, SHUT_WR);
+	ck_assert_ptr_nonnull(read_until(p.out, "(was ESTABLISHED)", acc, &len, sizeof(acc)));
+	ck_assert_ptr_nonnull(strstr(acc, "~ TCP    127.0.0.1:40003"));
+	/* and gone. */
+	struct linger lg = { 1, 0 };
+	setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(cfd);
+	close(sfd);
+	ck_assert_ptr_nonnull(read_until(p.out, "- TCP    127.0.0.1:5000         127.0.0.1:40003", acc,
+					 &len, sizeof(acc)));
+	kill(p.pid, SIGINT);
+	int st;
+	ck_assert_int_eq(waitpid(p.pid, &st, 0), p.pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(p.out);
+	close(p.err);
+}
+END_TEST
+
+/* Without -n, addresses go to the resolver; one that never answers must
+ * not hold the display up for more than a moment. */
+START_TEST(unreachable_resolver_stays_bounded)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "# unreachable_resolver_stays_bounded: SKIPPED, needs root\n");
+		return;
+	}
+	/* A DNS server that swallows every query. */
+	int dns = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
+	inet_pton(AF_INET, "127.0.0.53", &sa.sin_addr);
+	ck_assert_int_eq(bind(dns, (void *)&sa, sizeof(sa)), 0);
+	char conf[] = "/tmp/tt-resolv-XXXXXX";
+	int cfd = mkstemp(conf);
+	const char text[] = "nameserver 127.0.0.53\noptions timeout:5 attempts:3\n";
+	ck_assert_int_eq(write(cfd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(cfd);
+	silent_resolv = conf;
+	/* Twenty addresses nobody has a name for. */
+	int lf[20];
+	for (int i = 0; i < 20; i++) {
+		char a[64];
+		snprintf(a, sizeof(a), "2001:db8::%x", i + 1);
+		struct tt_ep e = tt_ep6(a, 0, 0);
+		lf[i] = tt_listen_freebind(&e);
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct result r = run_mode((const char *[]){ "-a", NULL }, CHILD_SILENT_DNS);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("# unreachable resolver: display took %.2f s\n", secs);
+	ck_assert_msg(exited(&r, 0), "status %d: %s", r.status, r.err);
+	ck_assert_msg(secs < 4.0, "display took %.2f s", secs);
+	/* Shown numerically, and the resolver was really asked. */
+	ck_assert_ptr_nonnull(strstr(r.out, "[2001:db8::14]:"));
+	char q[512];
+	ck_assert_int_gt(recv(dns, q, sizeof(q), MSG_DONTWAIT), 0);
+	result_free(&r);
+	for (int i = 0; i < 20; i++)
+		close(lf[i]);
+	close(dns);
+	unlink(conf);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: test_tool <tcptable binary> <golden dir>\n");
+		return 2;
+	}
+	tool = argv[1];
+	golden_dir = argv[2];
+	tt_test_init("tool");
+	if (!tt_isolated) {
+		fprintf(stderr, "SKIP: the tool suite needs a private network namespace (fixed ports)\n");
+		return 77;
+	}
+	Suite *s = suite_create("tool");
+	TCase *tc = tcase_create("tool");
+	tcase_add_checked_fixture(tc, known_sockets, close_known);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, golden_displays);
+	tcase_add_test(tc, filters_combine);
+	tcase_add_test(tc, json_rows);
+	tcase_add_test(tc, statistics_display);
+	tcase_add_test(tc, owning_executables);
+	tcase_add_test(tc, command_line_errors);
+	tcase_add_test(tc, help_and_version);
+	tcase_add_test(tc, library_error_exit_status);
+	tcase_add_test(tc, closed_pipe_is_quiet);
+	tcase_add_test(tc, interrupted_interval_display);
+	tcase_add_test(tc, watch_prints_changes);
+	tcase_add_test(tc, unreachable_resolver_stays_bounded);
+	suite_add_tcase(s, tc);
+	return tt_run_suite(s);
+}
