@@ -375,7 +375,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	struct names *nm = o.numeric || o.json ? NULL : names_new();
+	struct names *nm = o.numeric || o.json || o.summary || o.stats ? NULL : names_new();
 	bool tty = isatty(STDOUT_FILENO);
 	struct conn_list prev = { 0 };
 	do {

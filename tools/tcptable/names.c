@@ -48,13 +48,20 @@ struct names {
 	size_t nservices;
 };
 
+/* The one resolver of the process: workers may still use it while the
+ * program exits, so it is never freed (and stays reachable from here). */
+static struct names *the_names;
+
 struct names *names_new(void)
 {
+	if (the_names)
+		return the_names;
 	struct names *nm = calloc(1, sizeof(*nm));
 	if (!nm)
 		return NULL;
 	pthread_mutex_init(&nm->lock, NULL);
 	pthread_cond_init(&nm->done, NULL);
+	the_names = nm;
 	return nm;
 }
 
