@@ -27,7 +27,7 @@ static size_t slot_of(const struct tt_owner_query *q, uint32_t key)
 
 static bool waiting(const struct tt_rec_head *h)
 {
-	return !(h->flags & TT_REC_OWNED) && h->owner != 0;
+	return !(h->flags & (TT_REC_OWNED | TT_REC_DUPLICATE)) && h->owner != 0;
 }
 
 size_t tt_owner_pending(const struct tt_owner_query *q)

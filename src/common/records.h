@@ -4,8 +4,10 @@
  *
  * A record holds only what the Windows rows need, in host byte order so that
  * sorting compares plain integers: 28 bytes for an IPv4 row, 60 for IPv6.
- * Keeping them small is what lets a call allocate less than twice the table
- * it returns.
+ * Records live in fixed chunks that are never copied: each chunk is sorted
+ * in place and the chunks are merged while the rows are counted and while
+ * they are written.  Keeping records small and never holding two copies is
+ * what lets a call allocate less than twice the table it returns.
  */
 #ifndef TT_RECORDS_H
 #define TT_RECORDS_H
@@ -19,6 +21,7 @@
 /* tt_rec_head.flags */
 enum {
 	TT_REC_OWNED = 1u << 0, /* owner holds a PID (else an owner key, or 0) */
+	TT_REC_DUPLICATE = 1u << 1, /* another record stands for this socket */
 };
 
 struct tt_rec_head {
@@ -53,24 +56,38 @@ struct tt_proc_key {
 	uint64_t key;
 };
 
-/* The records of one call, contiguous once collection has finished. */
+/* Records per chunk: a power of two, so that record i is found by shifts. */
+#define TT_CHUNK_SHIFT 8
+#define TT_CHUNK_RECS ((size_t)1 << TT_CHUNK_SHIFT)
+
+struct rec_ops;
+
+/* The records of one call. */
 struct tt_snapshot {
 	unsigned table; /* TT_TABLE_V4 or TT_TABLE_V6 */
+	const struct rec_ops *ops;
 	size_t rec_size;
-	size_t n;
-	unsigned char *recs;
+	size_t n; /* records collected */
+	size_t rows; /* records that are rows: n minus TT_REC_DUPLICATE ones */
+	unsigned char **chunks; /* record i in chunks[i >> TT_CHUNK_SHIFT] */
+	size_t chunk_cap; /* entries of the chunks array */
 	struct tt_proc_key *keys; /* owners' process keys, ascending PID */
 	size_t nkeys;
 };
 
 static inline struct tt_rec_head *tt_snapshot_head(const struct tt_snapshot *s, size_t i)
 {
-	return (struct tt_rec_head *)(void *)(s->recs + i * s->rec_size);
+	return (struct tt_rec_head *)(void *)(s->chunks[i >> TT_CHUNK_SHIFT] +
+					      (i & (TT_CHUNK_RECS - 1)) * s->rec_size);
 }
 
-/* Runs the backend for req and returns the rows of that table, free of
- * duplicates and sorted per SPEC §6.  Returns 0 or a negative errno. */
+/* Runs the backend for req: every chunk sorted, duplicates marked, rows
+ * counted.  Returns 0 or a negative errno. */
 int tt_snapshot_take(struct tt_snapshot *s, const struct tt_request *req);
+/* Calls fn for every row (duplicates skipped) in the order of SPEC §6.
+ * Returns 0 or -ENOMEM. */
+int tt_snapshot_each(const struct tt_snapshot *s, void (*fn)(const void *rec, void *arg),
+		     void *arg);
 /* Fills the owner of every row through the backend's owner scan, and with
  * want_keys the owners' process keys too. */
 int tt_snapshot_resolve_owners(struct tt_snapshot *s, bool want_keys);

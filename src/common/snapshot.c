@@ -141,6 +141,8 @@ static inline bool less6(const struct tt_rec6 *a, const struct tt_rec6 *b)
 
 TT_SORT_DEFINE(sort4, struct tt_rec4, less4)
 TT_SORT_DEFINE(sort6, struct tt_rec6, less6)
+TT_MERGE_DEFINE(merge4, struct tt_rec4, less4)
+TT_MERGE_DEFINE(merge6, struct tt_rec6, less6)
 
 static void sort4_any(void *recs, size_t n)
 {
@@ -174,39 +176,32 @@ static bool has_peer6(const void *rec)
 	return r->rport != 0 || !tt_addr6_is_unspecified(r->raddr);
 }
 
+typedef void merge_fn(void *const *runs, const size_t *lens, size_t k,
+		      bool (*visit)(const void *rec, void *arg), void *arg,
+		      struct tt_merge_cursor *heap);
+
 struct rec_ops {
 	size_t size;
 	void (*from_conn)(void *rec, const struct tt_conn *c);
 	void (*sort)(void *recs, size_t n);
+	merge_fn *merge; /* sorted runs, merged in the order of SPEC §6 */
 	bool (*same_tuple)(const void *a, const void *b);
 	bool (*has_peer)(const void *rec);
 };
 
 static const struct rec_ops ops4 = {
-	sizeof(struct tt_rec4), rec4_from_conn, sort4_any, same_tuple4, has_peer4,
+	sizeof(struct tt_rec4), rec4_from_conn, sort4_any, merge4, same_tuple4, has_peer4,
 };
 static const struct rec_ops ops6 = {
-	sizeof(struct tt_rec6), rec6_from_conn, sort6_any, same_tuple6, has_peer6,
+	sizeof(struct tt_rec6), rec6_from_conn, sort6_any, merge6, same_tuple6, has_peer6,
 };
 
-/* ---- The collector: records appended to a list of fixed-size chunks, so
- * growing never copies and never holds two copies of the data. */
-
-#define CHUNK_BYTES (16u * 1024u)
-
-struct tt_chunk {
-	struct tt_chunk *next;
-	size_t n;
-	unsigned char data[];
-};
+/* ---- The collector: records appended to fixed chunks of the snapshot, so
+ * growing never copies them. */
 
 struct tt_collector {
-	const struct rec_ops *ops;
-	unsigned table;
+	struct tt_snapshot *snap;
 	unsigned states;
-	size_t per_chunk;
-	struct tt_chunk *first, *last;
-	size_t n;
 };
 
 /* Which tables a connection belongs to (SPEC §5): IPv4 sockets and IPv6
@@ -225,99 +220,99 @@ static unsigned conn_tables(const struct tt_conn *c)
 	return TT_TABLE_V6;
 }
 
+static size_t chunks_for(size_t n)
+{
+	return (n + TT_CHUNK_RECS - 1) >> TT_CHUNK_SHIFT;
+}
+
 int tt_collector_add(struct tt_collector *col, const struct tt_conn *c)
 {
-	if (!(conn_tables(c) & col->table))
+	struct tt_snapshot *s = col->snap;
+	if (!(conn_tables(c) & s->table))
 		return 0;
 	unsigned cls = c->state == MIB_TCP_STATE_LISTEN ? TT_STATES_LISTEN : TT_STATES_CONNECTIONS;
 	if (!(cls & col->states))
 		return 0;
 
-	struct tt_chunk *ch = col->last;
-	if (!ch || ch->n == col->per_chunk) {
-		ch = tt_malloc(sizeof(*ch) + col->per_chunk * col->ops->size);
-		if (!ch)
+	if ((s->n & (TT_CHUNK_RECS - 1)) == 0) {
+		size_t c_idx = s->n >> TT_CHUNK_SHIFT;
+		if (c_idx == s->chunk_cap) {
+			size_t cap = s->chunk_cap ? 2 * s->chunk_cap : 8;
+			unsigned char **v = tt_reallocarray(s->chunks, cap, sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			s->chunks = v;
+			s->chunk_cap = cap;
+		}
+		s->chunks[c_idx] = tt_mallocarray(TT_CHUNK_RECS, s->rec_size);
+		if (!s->chunks[c_idx])
 			return -ENOMEM;
-		ch->next = NULL;
-		ch->n = 0;
-		if (col->last)
-			col->last->next = ch;
-		else
-			col->first = ch;
-		col->last = ch;
 	}
-	col->ops->from_conn(ch->data + ch->n * col->ops->size, c);
-	ch->n++;
-	col->n++;
+	s->ops->from_conn(tt_snapshot_head(s, s->n), c);
+	s->n++;
 	return 0;
 }
 
 size_t tt_collector_mark(const struct tt_collector *col)
 {
-	return col->n;
-}
-
-static void free_chunks(struct tt_chunk *ch)
-{
-	while (ch) {
-		struct tt_chunk *next = ch->next;
-		free(ch);
-		ch = next;
-	}
+	return col->snap->n;
 }
 
 void tt_collector_rewind(struct tt_collector *col, size_t mark)
 {
-	if (mark >= col->n)
+	struct tt_snapshot *s = col->snap;
+	if (mark >= s->n)
 		return;
-	size_t seen = 0;
-	struct tt_chunk *ch = col->first, *keep = NULL;
-	while (ch && seen + ch->n <= mark) {
-		seen += ch->n;
-		keep = ch;
-		ch = ch->next;
-	}
-	/* ch holds record `mark` (or is NULL); keep the part before it. */
-	if (ch && mark > seen) {
-		ch->n = mark - seen;
-		keep = ch;
-		ch = ch->next;
-	}
-	free_chunks(ch);
-	if (keep) {
-		keep->next = NULL;
-	} else {
-		col->first = NULL;
-	}
-	col->last = keep;
-	col->n = mark;
+	for (size_t c = chunks_for(mark); c < chunks_for(s->n); c++)
+		free(s->chunks[c]);
+	s->n = mark;
 }
 
-/* Moves the chunks into one array of exactly n records, releasing each chunk
- * as soon as it is copied. */
-static int collector_finish(struct tt_collector *col, struct tt_snapshot *s)
+/* ---- Sorted order: each chunk is sorted in place and the chunks are
+ * merged; equal records come out in the order they were collected. */
+
+static size_t chunk_len(const struct tt_snapshot *s, size_t c)
 {
-	size_t size = col->ops->size;
-	s->n = col->n;
-	s->rec_size = size;
-	s->recs = NULL;
-	if (col->n > 0) {
-		s->recs = tt_mallocarray(col->n, size);
-		if (!s->recs)
-			return -ENOMEM;
-	}
-	size_t at = 0;
-	struct tt_chunk *ch = col->first;
-	while (ch) {
-		struct tt_chunk *next = ch->next;
-		memcpy(s->recs + at * size, ch->data, ch->n * size);
-		at += ch->n;
-		free(ch);
-		ch = next;
-	}
-	col->first = col->last = NULL;
-	col->n = 0;
+	return (c + 1) * TT_CHUNK_RECS <= s->n ? TT_CHUNK_RECS : s->n - c * TT_CHUNK_RECS;
+}
+
+/* Calls visit for every record in order; visit returns false to stop. */
+static int merge_walk(const struct tt_snapshot *s, bool (*visit)(const void *rec, void *arg),
+		      void *arg)
+{
+	size_t k = chunks_for(s->n);
+	if (k == 0)
+		return 0;
+	struct tt_merge_cursor *heap =
+		tt_mallocarray(k, sizeof(*heap) + sizeof(size_t));
+	if (!heap)
+		return -ENOMEM;
+	size_t *lens = (size_t *)(void *)(heap + k);
+	for (size_t c = 0; c < k; c++)
+		lens[c] = chunk_len(s, c);
+	s->ops->merge((void *const *)s->chunks, lens, k, visit, arg, heap);
+	free(heap);
 	return 0;
+}
+
+struct each_arg {
+	void (*fn)(const void *rec, void *arg);
+	void *arg;
+};
+
+static bool each_row(const void *rec, void *arg)
+{
+	const struct each_arg *e = arg;
+	if (!(((const struct tt_rec_head *)rec)->flags & TT_REC_DUPLICATE))
+		e->fn(rec, e->arg);
+	return true;
+}
+
+int tt_snapshot_each(const struct tt_snapshot *s, void (*fn)(const void *rec, void *arg),
+		     void *arg)
+{
+	struct each_arg e = { fn, arg };
+	return merge_walk(s, each_row, &e);
 }
 
 /* ---- Duplicates.  A dump that races with changes to the socket tables can
@@ -326,8 +321,8 @@ static int collector_finish(struct tt_collector *col, struct tt_snapshot *s)
  * successor: a request socket and the full socket it became, or a TIME_WAIT
  * socket and the new connection that reused its ports.  The kernel never
  * holds two such sockets at once, so the request or TIME_WAIT one is stale.
- * All of these sort next to each other, in a run of records with the same
- * addresses and ports. */
+ * All of these come out of the merge next to each other, in a run of
+ * records with the same addresses and ports. */
 
 static bool yields_tuple(const struct tt_rec_head *h)
 {
@@ -337,85 +332,115 @@ static bool yields_tuple(const struct tt_rec_head *h)
 	return h->state == MIB_TCP_STATE_SYN_RCVD && !(h->flags & TT_REC_OWNED) && h->owner == 0;
 }
 
-static size_t dedupe_run(const struct rec_ops *ops, unsigned char *run, size_t n)
+/* Marks the duplicates of one run; returns how many it marked. */
+static size_t dedupe_run(const struct rec_ops *ops, struct tt_rec_head **run, size_t n)
 {
-	size_t size = ops->size, kept = 0;
-	/* First drop repeated sockets: the first report of a cookie stays. */
+	size_t marked = 0, kept = 0;
+	/* First repeated sockets: the first report of a cookie stays. */
 	for (size_t i = 0; i < n; i++) {
-		const struct tt_rec_head *h = (const void *)(run + i * size);
-		bool seen = false;
-		for (size_t k = 0; k < kept && !seen; k++)
-			seen = cookie_of((const void *)(run + k * size)) == cookie_of(h);
-		if (seen)
-			continue;
-		if (kept != i)
-			memcpy(run + kept * size, run + i * size, size);
-		kept++;
+		for (size_t k = 0; k < i; k++) {
+			if (!(run[k]->flags & TT_REC_DUPLICATE) && cookie_of(run[k]) == cookie_of(run[i])) {
+				run[i]->flags |= TT_REC_DUPLICATE;
+				marked++;
+				break;
+			}
+		}
 	}
-	if (kept < 2 || !ops->has_peer(run))
-		return kept;
-	/* Then, for a connection, successors win over stale predecessors. */
+	kept = n - marked;
+	if (kept < 2 || !ops->has_peer(run[0]))
+		return marked;
+	/* Then, for a connection, successors win over stale predecessors;
+	 * if all are stale, the first stays. */
 	size_t live = 0;
-	for (size_t i = 0; i < kept; i++)
-		live += !yields_tuple((const void *)(run + i * size));
-	if (live == 0)
-		return 1;
-	size_t out = 0;
-	for (size_t i = 0; i < kept; i++) {
-		if (yields_tuple((const void *)(run + i * size)))
+	for (size_t i = 0; i < n; i++)
+		live += !(run[i]->flags & TT_REC_DUPLICATE) && !yields_tuple(run[i]);
+	bool first = true;
+	for (size_t i = 0; i < n; i++) {
+		if (run[i]->flags & TT_REC_DUPLICATE)
 			continue;
-		if (out != i)
-			memcpy(run + out * size, run + i * size, size);
-		out++;
+		if (live ? yields_tuple(run[i]) : !first) {
+			run[i]->flags |= TT_REC_DUPLICATE;
+			marked++;
+		}
+		first = false;
 	}
-	return out;
+	return marked;
 }
 
-static void dedupe(const struct rec_ops *ops, struct tt_snapshot *s)
+struct dedupe {
+	const struct rec_ops *ops;
+	struct tt_rec_head **run;
+	size_t len, cap;
+	size_t marked;
+	int err;
+};
+
+static void flush_run(struct dedupe *d)
 {
-	size_t size = ops->size, out = 0, i = 0;
-	while (i < s->n) {
-		size_t j = i + 1;
-		while (j < s->n && ops->same_tuple(s->recs + i * size, s->recs + j * size))
-			j++;
-		if (out != i)
-			memmove(s->recs + out * size, s->recs + i * size, (j - i) * size);
-		out += j - i > 1 ? dedupe_run(ops, s->recs + out * size, j - i) : 1;
-		i = j;
+	if (d->len > 1)
+		d->marked += dedupe_run(d->ops, d->run, d->len);
+	d->len = 0;
+}
+
+static bool dedupe_visit(const void *rec, void *arg)
+{
+	struct dedupe *d = arg;
+	if (d->len && !d->ops->same_tuple(d->run[0], rec))
+		flush_run(d);
+	if (d->len == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 16;
+		struct tt_rec_head **r = tt_reallocarray(d->run, cap, sizeof(*r));
+		if (!r) {
+			d->err = -ENOMEM;
+			return false;
+		}
+		d->run = r;
+		d->cap = cap;
 	}
-	s->n = out;
+	/* The records are the snapshot's own: marking them is allowed. */
+	d->run[d->len++] = (struct tt_rec_head *)(uintptr_t)rec;
+	return true;
+}
+
+static int dedupe(struct tt_snapshot *s)
+{
+	struct dedupe d = { .ops = s->ops };
+	int err = merge_walk(s, dedupe_visit, &d);
+	if (!err)
+		err = d.err;
+	if (!err)
+		flush_run(&d);
+	free(d.run);
+	s->rows = s->n - d.marked;
+	return err;
 }
 
 int tt_snapshot_take(struct tt_snapshot *s, const struct tt_request *req)
 {
-	const struct rec_ops *ops = req->table == TT_TABLE_V4 ? &ops4 : &ops6;
-	struct tt_collector col = {
-		.ops = ops,
-		.table = req->table,
-		.states = req->states,
-		.per_chunk = (CHUNK_BYTES - sizeof(struct tt_chunk)) / ops->size,
-	};
 	memset(s, 0, sizeof(*s));
 	s->table = req->table;
+	s->ops = req->table == TT_TABLE_V4 ? &ops4 : &ops6;
+	s->rec_size = s->ops->size;
+	struct tt_collector col = { s, req->states };
 
 	int err = tt_backend_collect(req, &col);
-	if (err == 0)
-		err = collector_finish(&col, s);
-	free_chunks(col.first);
-	if (err) {
-		tt_snapshot_free(s);
-		return err;
+	if (!err) {
+		for (size_t c = 0; c < chunks_for(s->n); c++)
+			s->ops->sort(s->chunks[c], chunk_len(s, c));
+		err = dedupe(s);
 	}
-	ops->sort(s->recs, s->n);
-	dedupe(ops, s);
-	return 0;
+	if (err)
+		tt_snapshot_free(s);
+	return err;
 }
 
 void tt_snapshot_free(struct tt_snapshot *s)
 {
-	free(s->recs);
+	for (size_t c = 0; c < chunks_for(s->n); c++)
+		free(s->chunks[c]);
+	free(s->chunks);
 	free(s->keys);
-	s->recs = NULL;
+	s->chunks = NULL;
 	s->keys = NULL;
-	s->n = s->nkeys = 0;
+	s->n = s->rows = s->nkeys = s->chunk_cap = 0;
 }

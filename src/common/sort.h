@@ -13,6 +13,7 @@
 #ifndef TT_SORT_H
 #define TT_SORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define TT_SORT_SMALL 16
@@ -121,3 +122,92 @@
 	}
 
 #endif /* TT_SORT_H */
+
+/*
+ * TT_MERGE_DEFINE(name, T, LESS) defines
+ *   static void name(void *const *runs, const size_t *lens, size_t k,
+ *                    bool (*visit)(const void *rec, void *arg), void *arg,
+ *                    struct tt_merge_cursor *heap)
+ * which calls visit for every element of the k sorted runs in merged order
+ * (equal elements in run order) until visit returns false.  heap has room
+ * for k cursors.  The heap is replaced at the top bottom-up: the hole goes
+ * down along the smaller children, then the new element rises, so each
+ * step costs about log2(k) comparisons.
+ */
+struct tt_merge_cursor {
+	const void *at, *end;
+	size_t run;
+};
+
+#define TT_MERGE_DEFINE(name, T, LESS)                                                 \
+	static bool name##_before(const struct tt_merge_cursor *a,                     \
+				  const struct tt_merge_cursor *b)                     \
+	{                                                                              \
+		const T *x = a->at, *y = b->at;                                        \
+		if (LESS(x, y))                                                        \
+			return true;                                                   \
+		return !LESS(y, x) && a->run < b->run;                                 \
+	}                                                                              \
+                                                                                       \
+	static void name##_down(struct tt_merge_cursor *h, size_t n, size_t i)          \
+	{                                                                              \
+		struct tt_merge_cursor v = h[i];                                       \
+		for (;;) {                                                             \
+			size_t c = 2 * i + 1;                                          \
+			if (c >= n)                                                    \
+				break;                                                 \
+			if (c + 1 < n && name##_before(&h[c + 1], &h[c]))              \
+				c++;                                                   \
+			if (!name##_before(&h[c], &v))                                 \
+				break;                                                 \
+			h[i] = h[c];                                                   \
+			i = c;                                                         \
+		}                                                                      \
+		h[i] = v;                                                              \
+	}                                                                              \
+                                                                                       \
+	/* Replaces the top: the hole sinks to a leaf, the new top rises. */          \
+	static void name##_replace(struct tt_merge_cursor *h, size_t n)                \
+	{                                                                              \
+		struct tt_merge_cursor v = h[0];                                       \
+		size_t i = 0;                                                          \
+		for (;;) {                                                             \
+			size_t c = 2 * i + 1;                                          \
+			if (c >= n)                                                    \
+				break;                                                 \
+			if (c + 1 < n && name##_before(&h[c + 1], &h[c]))              \
+				c++;                                                   \
+			h[i] = h[c];                                                   \
+			i = c;                                                         \
+		}                                                                      \
+		while (i > 0 && name##_before(&v, &h[(i - 1) / 2])) {                  \
+			h[i] = h[(i - 1) / 2];                                         \
+			i = (i - 1) / 2;                                               \
+		}                                                                      \
+		h[i] = v;                                                              \
+	}                                                                              \
+                                                                                       \
+	static void name(void *const *runs, const size_t *lens, size_t k,              \
+			 bool (*visit)(const void *rec, void *arg), void *arg,         \
+			 struct tt_merge_cursor *h)                                    \
+	{                                                                              \
+		size_t n = 0;                                                          \
+		for (size_t r = 0; r < k; r++)                                         \
+			if (lens[r])                                                   \
+				h[n++] = (struct tt_merge_cursor){                     \
+					runs[r], (const T *)runs[r] + lens[r], r };    \
+		for (size_t i = n / 2; i-- > 0;)                                       \
+			name##_down(h, n, i);                                          \
+		while (n > 0) {                                                        \
+			const T *top = h[0].at;                                        \
+			if (!visit(top, arg))                                          \
+				return;                                                \
+			h[0].at = top + 1;                                             \
+			if (h[0].at == h[0].end) {                                     \
+				h[0] = h[--n];                                         \
+				name##_down(h, n, 0);                                  \
+			} else {                                                       \
+				name##_replace(h, n);                                  \
+			}                                                              \
+		}                                                                      \
+	}

@@ -27,11 +27,13 @@ static int count_rows(int family, struct counts *c)
 	int err = tt_snapshot_take(&snap, &req);
 	if (err)
 		return err;
-	c->conns = (uint32_t)snap.n;
+	c->conns = (uint32_t)snap.rows;
 	c->estab = 0;
 	for (size_t i = 0; i < snap.n; i++) {
-		unsigned st = tt_snapshot_head(&snap, i)->state;
-		c->estab += st == MIB_TCP_STATE_ESTAB || st == MIB_TCP_STATE_CLOSE_WAIT;
+		const struct tt_rec_head *h = tt_snapshot_head(&snap, i);
+		if (h->flags & TT_REC_DUPLICATE)
+			continue;
+		c->estab += h->state == MIB_TCP_STATE_ESTAB || h->state == MIB_TCP_STATE_CLOSE_WAIT;
 	}
 	tt_snapshot_free(&snap);
 	return 0;

@@ -208,6 +208,19 @@ static const struct tt_layout extended_v6[3] = {
 
 /* ---- The sizing protocol (SPEC §4), shared by every table function. */
 
+struct emit_arg {
+	const struct tt_layout *lay;
+	const struct tt_snapshot *snap;
+	unsigned char *row; /* where the next row goes */
+};
+
+static void emit_one(const void *rec, void *arg)
+{
+	struct emit_arg *e = arg;
+	e->lay->emit(e->row, rec, e->snap);
+	e->row += e->lay->row_size;
+}
+
 DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, ULONG *size)
 {
 	if (!size)
@@ -219,7 +232,7 @@ DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, UL
 	if (err)
 		return tt_win32_error(err);
 
-	uint64_t need = lay->header + (uint64_t)snap.n * lay->row_size;
+	uint64_t need = lay->header + (uint64_t)snap.rows * lay->row_size;
 	DWORD ret = NO_ERROR;
 	if (need > UINT32_MAX) {
 		ret = ERROR_NOT_ENOUGH_MEMORY;
@@ -230,15 +243,19 @@ DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, UL
 	} else if (lay->owners && (err = tt_snapshot_resolve_owners(&snap, lay->module)) != 0) {
 		ret = tt_win32_error(err);
 	} else {
+		/* The merge allocates before it writes the first row, so a
+		 * failure leaves the caller's buffer untouched. */
 		unsigned char *base = table;
-		DWORD entries = (DWORD)snap.n;
-		memcpy(base, &entries, sizeof(entries));
-		/* Alignment padding between dwNumEntries and the first row. */
-		memset(base + sizeof(entries), 0, lay->header - sizeof(entries));
-		for (size_t i = 0; i < snap.n; i++)
-			lay->emit(base + lay->header + i * lay->row_size,
-				  snap.recs + i * snap.rec_size, &snap);
-		*size = (ULONG)need;
+		struct emit_arg e = { lay, &snap, base + lay->header };
+		if ((err = tt_snapshot_each(&snap, emit_one, &e)) != 0) {
+			ret = tt_win32_error(err);
+		} else {
+			DWORD entries = (DWORD)snap.rows;
+			memcpy(base, &entries, sizeof(entries));
+			/* Alignment padding between dwNumEntries and the first row. */
+			memset(base + sizeof(entries), 0, lay->header - sizeof(entries));
+			*size = (ULONG)need;
+		}
 	}
 	tt_snapshot_free(&snap);
 	return ret;

@@ -17,6 +17,15 @@ unsigned tt_linux_state(unsigned linux_state);
 /* The kernel idiag_states mask that covers the wanted TT_STATES_* classes. */
 uint32_t tt_diag_state_mask(unsigned states);
 
+/* The largest filter tt_diag_v4_filter() builds, in bytes. */
+#define TT_DIAG_FILTER_MAX 64
+
+/* Builds an inet_diag bytecode program (INET_DIAG_REQ_BYTECODE) for the
+ * AF_INET6 dump of an IPv4 table: it keeps only sockets whose local address
+ * is v4-mapped and sockets on the unspecified address (the dual-stack
+ * listeners), so the kernel never sends the rest.  Returns its length. */
+size_t tt_diag_v4_filter(unsigned char buf[TT_DIAG_FILTER_MAX]);
+
 /* Decodes the payload of one SOCK_DIAG_BY_FAMILY reply (struct inet_diag_msg
  * followed by attributes, len bytes).  Returns 1 when *out holds a
  * connection, 0 for a message to skip (not TCP/IP, unknown state), or

@@ -65,6 +65,35 @@ uint32_t tt_diag_state_mask(unsigned states)
 	return mask;
 }
 
+/* One S_COND test (source address) of a bytecode program. */
+static size_t put_scond(unsigned char *at, uint8_t family, uint8_t prefix, size_t alen,
+			uint8_t yes, uint16_t no)
+{
+	struct inet_diag_bc_op op = { INET_DIAG_BC_S_COND, yes, no };
+	struct inet_diag_hostcond cond = { .family = family, .prefix_len = prefix, .port = -1 };
+	memcpy(at, &op, sizeof(op));
+	memcpy(at + sizeof(op), &cond, sizeof(cond));
+	memset(at + sizeof(op) + sizeof(cond), 0, alen); /* address 0 (or unused) */
+	return sizeof(op) + sizeof(cond) + alen;
+}
+
+size_t tt_diag_v4_filter(unsigned char buf[TT_DIAG_FILTER_MAX])
+{
+	/* "A or B" as iproute2 compiles it: A; JMP over B; B.  A failed test
+	 * skips 4 bytes past its own end (the JMP); B's skips past the end of
+	 * the program, which rejects the socket.
+	 *   A: the local address is ::ffff:0.0.0.0/96 (family AF_INET, /0)
+	 *   B: the local address is ::/128 */
+	const size_t la = sizeof(struct inet_diag_bc_op) + sizeof(struct inet_diag_hostcond) + 4;
+	const size_t lb = sizeof(struct inet_diag_bc_op) + sizeof(struct inet_diag_hostcond) + 16;
+	size_t at = put_scond(buf, AF_INET, 0, 4, (uint8_t)la, (uint16_t)(la + 4));
+	struct inet_diag_bc_op jmp = { INET_DIAG_BC_JMP, 4, (uint16_t)(lb + 4) };
+	memcpy(buf + at, &jmp, sizeof(jmp));
+	at += sizeof(jmp);
+	at += put_scond(buf + at, AF_INET6, 128, 16, (uint8_t)lb, (uint16_t)(lb + 4));
+	return at;
+}
+
 /* Reads the IPV6_V6ONLY flag the kernel attaches to IPv6 listeners.
  * Returns -1 when absent, -EBADMSG (< -1) when the attributes are malformed. */
 static int find_v6only(const unsigned char *p, size_t len)

@@ -64,9 +64,13 @@ static void diag_close(struct diag_sock *s)
 	s->fd = -1;
 }
 
-static int send_request(struct diag_sock *s, int family, uint32_t states)
+/* A dump request; `filter` (len bytes, or NULL) is bytecode the kernel runs
+ * on every socket before sending it. */
+static int send_request(struct diag_sock *s, int family, uint32_t states, const void *filter,
+			size_t len)
 {
-	unsigned char req[NLMSG_SPACE(sizeof(struct inet_diag_req_v2))];
+	unsigned char req[NLMSG_SPACE(sizeof(struct inet_diag_req_v2)) +
+			  MNL_ATTR_HDRLEN + TT_DIAG_FILTER_MAX];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -75,6 +79,8 @@ static int send_request(struct diag_sock *s, int family, uint32_t states)
 	r->sdiag_family = (uint8_t)family;
 	r->sdiag_protocol = IPPROTO_TCP;
 	r->idiag_states = states;
+	if (filter)
+		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, len, filter);
 
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	ssize_t n;
@@ -165,9 +171,10 @@ static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 
 /* Runs one dump to its end.  -EINTR means the kernel flagged the dump as
  * interrupted, -ENOBUFS that messages were lost: both call for a restart. */
-static int dump(struct diag_sock *s, int family, uint32_t states, struct tt_collector *col)
+static int dump(struct diag_sock *s, int family, uint32_t states, const void *filter,
+		size_t flen, struct tt_collector *col)
 {
-	int err = send_request(s, family, states);
+	int err = send_request(s, family, states, filter, flen);
 	if (err)
 		return err;
 	struct dump_ctx ctx = { col, 0 };
@@ -188,12 +195,12 @@ static int dump(struct diag_sock *s, int family, uint32_t states, struct tt_coll
 
 /* Dumps one family, restarting on a fresh socket when the dump was
  * interrupted; rows of an abandoned attempt are dropped. */
-static int dump_family(struct diag_sock *s, int family, uint32_t states,
-		       struct tt_collector *col)
+static int dump_family(struct diag_sock *s, int family, uint32_t states, const void *filter,
+		       size_t flen, struct tt_collector *col)
 {
 	for (unsigned attempt = 0;; attempt++) {
 		size_t mark = tt_collector_mark(col);
-		int err = dump(s, family, states, col);
+		int err = dump(s, family, states, filter, flen, col);
 		if (err != -EINTR && err != -ENOBUFS)
 			return err;
 		tt_collector_rewind(col, mark);
@@ -215,11 +222,16 @@ int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 	uint32_t states = tt_diag_state_mask(req->states);
 	int err = diag_open(&s);
 	/* IPv4 rows also come from IPv6 sockets: v4-mapped connections and
-	 * dual-stack listeners live in the AF_INET6 dump. */
-	if (!err && (req->table & TT_TABLE_V4))
-		err = dump_family(&s, AF_INET, states, col);
+	 * dual-stack listeners live in the AF_INET6 dump.  For an IPv4 table
+	 * the kernel is asked for those alone. */
+	unsigned char filter[TT_DIAG_FILTER_MAX];
+	size_t flen = 0;
+	if (!err && (req->table & TT_TABLE_V4)) {
+		err = dump_family(&s, AF_INET, states, NULL, 0, col);
+		flen = tt_diag_v4_filter(filter);
+	}
 	if (!err)
-		err = dump_family(&s, AF_INET6, states, col);
+		err = dump_family(&s, AF_INET6, states, flen ? filter : NULL, flen, col);
 	diag_close(&s);
 	free(s.buf);
 	return err;

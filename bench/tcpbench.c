@@ -1,0 +1,522 @@
+/*
+ * tcpbench.c - measures the table functions against the physical floor
+ * (what the kernel costs) and against ss, on a farm of real connections in
+ * a private network namespace.  See bench/README.md.
+ *
+ * Usage: tcpbench [--rounds R] [--json FILE] N [N...]
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <iphlpapi.h>
+
+#include "farm.h"
+
+/* ---- Allocation accounting: the library's malloc family, interposed. */
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+
+static atomic_size_t heap_now, heap_peak;
+
+static void heap_add(void *p)
+{
+	if (!p)
+		return;
+	size_t now = atomic_fetch_add(&heap_now, malloc_usable_size(p)) + malloc_usable_size(p);
+	size_t peak = atomic_load(&heap_peak);
+	while (now > peak && !atomic_compare_exchange_weak(&heap_peak, &peak, now))
+		;
+}
+
+static void heap_sub(void *p)
+{
+	if (p)
+		atomic_fetch_sub(&heap_now, malloc_usable_size(p));
+}
+
+void *malloc(size_t n)
+{
+	void *p = __libc_malloc(n);
+	heap_add(p);
+	return p;
+}
+
+void *calloc(size_t n, size_t s)
+{
+	void *p = __libc_calloc(n, s);
+	heap_add(p);
+	return p;
+}
+
+void *realloc(void *old, size_t n)
+{
+	heap_sub(old);
+	void *p = __libc_realloc(old, n);
+	heap_add(p ? p : (n ? old : NULL));
+	return p;
+}
+
+void *reallocarray(void *old, size_t n, size_t s)
+{
+	if (s && n > (size_t)-1 / s) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc(old, n * s);
+}
+
+void free(void *p)
+{
+	heap_sub(p);
+	__libc_free(p);
+}
+
+/* ---- The floors. */
+
+/* A minimal sock_diag dump of both families that only counts messages. */
+static long floor_dump(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	static unsigned char buf[32768];
+	long msgs = 0;
+	const int fams[2] = { AF_INET, AF_INET6 };
+	for (int f = 0; f < 2; f++) {
+		struct {
+			struct nlmsghdr nlh;
+			struct inet_diag_req_v2 r;
+		} req;
+		memset(&req, 0, sizeof(req));
+		req.nlh.nlmsg_len = sizeof(req);
+		req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		req.nlh.nlmsg_seq = (unsigned)f + 1;
+		req.r.sdiag_family = (unsigned char)fams[f];
+		req.r.sdiag_protocol = IPPROTO_TCP;
+		req.r.idiag_states = 0x1ffe;
+		if (send(fd, &req, sizeof(req), 0) < 0)
+			break;
+		for (bool done = false; !done;) {
+			ssize_t n = recv(fd, buf, sizeof(buf), 0);
+			if (n <= 0)
+				break;
+			for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, (unsigned)n);
+			     h = NLMSG_NEXT(h, n)) {
+				if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+					done = true;
+					break;
+				}
+				msgs++;
+			}
+		}
+	}
+	close(fd);
+	return msgs;
+}
+
+struct dent {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/* The cheapest correct inode -> PID map: every fd of every process, one
+ * getdents64 pass per directory and one readlinkat per descriptor. */
+static long owner_map(void)
+{
+	static unsigned char pbuf[16384], fbuf[16384];
+	static uint32_t map[2][1 << 18];
+	long n = 0;
+	int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ssize_t got;
+	while ((got = getdents64(proc, pbuf, sizeof(pbuf))) > 0) {
+		for (ssize_t at = 0; at < got;) {
+			struct dent *d = (void *)(pbuf + at);
+			at += d->reclen;
+			if (d->name[0] < '1' || d->name[0] > '9')
+				continue;
+			char path[64];
+			snprintf(path, sizeof(path), "%s/fd", d->name);
+			int fdd = openat(proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fdd < 0)
+				continue;
+			uint32_t pid = (uint32_t)strtoul(d->name, NULL, 10);
+			ssize_t fg;
+			while ((fg = getdents64(fdd, fbuf, sizeof(fbuf))) > 0) {
+				for (ssize_t fa = 0; fa < fg;) {
+					struct dent *e = (void *)(fbuf + fa);
+					fa += e->reclen;
+					char link[64];
+					ssize_t l = readlinkat(fdd, e->name, link, sizeof(link));
+					if (l > 9 && memcmp(link, "socket:[", 8) == 0 &&
+					    n < (long)(sizeof(map[0]) / sizeof(map[0][0]))) {
+						map[0][n] = (uint32_t)strtoul(link + 8, NULL, 10);
+						map[1][n++] = pid;
+					}
+				}
+			}
+			close(fdd);
+		}
+	}
+	close(proc);
+	return n;
+}
+
+/* ---- The references. */
+
+static long run_ss(const char *flags)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		execlp("ss", "ss", flags, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 1 : -1;
+}
+
+/* Reading and parsing /proc/net/tcp and tcp6: every field a table needs. */
+static long proc_net(void)
+{
+	static char *buf;
+	static size_t cap;
+	long rows = 0;
+	const char *files[2] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	for (int f = 0; f < 2; f++) {
+		int fd = open(files[f], O_RDONLY | O_CLOEXEC);
+		size_t len = 0;
+		for (;;) {
+			if (cap - len < 65536) {
+				cap = cap ? 2 * cap : 1 << 20;
+				buf = __libc_realloc(buf, cap);
+			}
+			ssize_t n = read(fd, buf + len, cap - len - 1);
+			if (n <= 0)
+				break;
+			len += (size_t)n;
+		}
+		close(fd);
+		buf[len] = '\0';
+		char *line = strchr(buf, '\n');
+		while (line && line[1]) {
+			char *p = line + 1;
+			unsigned long slot, st, inode, lport, rport;
+			char la[40], ra[40];
+			if (sscanf(p, "%lu: %39[0-9A-Fa-f]:%lx %39[0-9A-Fa-f]:%lx %lx %*s %*s %*s %*s %*s %lu",
+				   &slot, la, &lport, ra, &rport, &st, &inode) == 7)
+				rows++;
+			line = strchr(p, '\n');
+		}
+	}
+	return rows;
+}
+
+/* ---- The library, through preallocated buffers (the fill call alone). */
+
+static unsigned char *tbuf;
+static ULONG tcap;
+
+static void ensure(ULONG need)
+{
+	if (need > tcap) {
+		tcap = need + need / 4 + 65536;
+		tbuf = __libc_realloc(tbuf, tcap);
+	}
+}
+
+static ULONG table_bytes; /* bytes the last library call returned */
+
+#define FILL(name, call)                                                         \
+	static long name(void)                                                  \
+	{                                                                       \
+		ULONG size = tcap;                                              \
+		ULONG r = call;                                                 \
+		if (r != NO_ERROR)                                              \
+			return -(long)r;                                        \
+		table_bytes = size;                                             \
+		DWORD n;                                                        \
+		memcpy(&n, tbuf, sizeof(n));                                    \
+		return n;                                                       \
+	}
+
+FILL(op_tcp, GetTcpTable((void *)tbuf, &size, TRUE))
+FILL(op_tcp6, GetTcp6Table((void *)tbuf, &size, TRUE))
+FILL(op_tcp2, GetTcpTable2((void *)tbuf, &size, TRUE))
+FILL(op_tcp6_2, GetTcp6Table2((void *)tbuf, &size, TRUE))
+FILL(op_ext4, GetExtendedTcpTable(tbuf, &size, TRUE, AF_INET, TCP_TABLE_OWNER_PID_ALL, 0))
+FILL(op_ext6, GetExtendedTcpTable(tbuf, &size, TRUE, AF_INET6, TCP_TABLE_OWNER_PID_ALL, 0))
+
+static long op_size(void)
+{
+	ULONG size = 0;
+	ULONG r = GetTcpTable2(NULL, &size, TRUE);
+	table_bytes = size;
+	return r == ERROR_INSUFFICIENT_BUFFER ? (long)(size - 4) / (long)sizeof(MIB_TCPROW2)
+					      : -(long)r;
+}
+
+static long op_floor_owners(void)
+{
+	long m = floor_dump();
+	return owner_map() >= 0 ? m : -1;
+}
+
+static long op_ss_tan(void)
+{
+	return run_ss("-tan");
+}
+
+static long op_ss_tanp(void)
+{
+	return run_ss("-tanp");
+}
+
+enum { FLOOR_NONE = -1, FLOOR_DUMP = 0, FLOOR_OWNERS = 1, REF_SS_TANP = 9 };
+
+struct op {
+	const char *name;
+	long (*fn)(void);
+	int floor; /* index of the op this one is compared with */
+	double target; /* ratio to that floor; 0 = none */
+	bool library; /* a library call: memory is accounted */
+};
+
+static const struct op ops[] = {
+	{ "floor: dump (both families)", floor_dump, FLOOR_NONE, 0, false },
+	{ "floor: dump + owner map", op_floor_owners, FLOOR_NONE, 0, false },
+	{ "GetTcpTable", op_tcp, FLOOR_DUMP, 1.3, true },
+	{ "GetTcp6Table", op_tcp6, FLOOR_DUMP, 1.3, true },
+	{ "GetTcpTable2 sizing (NULL)", op_size, FLOOR_DUMP, 1.1, true },
+	{ "GetTcpTable2", op_tcp2, FLOOR_OWNERS, 1.3, true },
+	{ "GetTcp6Table2", op_tcp6_2, FLOOR_OWNERS, 1.3, true },
+	{ "GetExtendedTcpTable v4 OWNER_PID_ALL", op_ext4, FLOOR_OWNERS, 1.3, true },
+	{ "GetExtendedTcpTable v6 OWNER_PID_ALL", op_ext6, FLOOR_OWNERS, 1.3, true },
+	{ "ss -tanp", op_ss_tanp, FLOOR_NONE, 0, false },
+	{ "ss -tan", op_ss_tan, FLOOR_NONE, 0, false },
+	{ "/proc/net/tcp{,6} read+parse", proc_net, FLOOR_NONE, 0, false },
+};
+#define NOPS (sizeof(ops) / sizeof(ops[0]))
+
+/* ---- Measurement. */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct stat_ {
+	double median, min, max;
+	size_t peak_alloc; /* largest over the rounds */
+	ULONG table_bytes;
+	long result;
+};
+
+static bool new_netns(void)
+{
+	if (unshare(CLONE_NEWNET) != 0)
+		return false;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	bool ok = ioctl(s, SIOCGIFFLAGS, &ifr) == 0;
+	ifr.ifr_flags |= IFF_UP;
+	ok = ok && ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
+	close(s);
+	return ok;
+}
+
+static void measure(int rounds, struct stat_ st[NOPS])
+{
+	static double samples[NOPS][1024];
+	memset(st, 0, sizeof(struct stat_) * NOPS);
+	for (int r = 0; r < rounds; r++) {
+		/* Rotate the order so drift hits every op alike. */
+		for (size_t k = 0; k < NOPS; k++) {
+			size_t i = (k + (size_t)r) % NOPS;
+			if (ops[i].library) {
+				/* Room for the largest table, outside the timing. */
+				ULONG n4 = 0, n6 = 0;
+				GetTcpTable2(NULL, &n4, TRUE);
+				GetTcp6Table2(NULL, &n6, TRUE);
+				ensure((n4 > n6 ? n4 : n6) * 2 + 65536);
+			}
+			size_t base = atomic_load(&heap_now);
+			atomic_store(&heap_peak, base);
+			table_bytes = 0;
+			double t0 = now_ms();
+			long res = ops[i].fn();
+			samples[i][r] = now_ms() - t0;
+			size_t peak = atomic_load(&heap_peak) - base;
+			if (peak > st[i].peak_alloc)
+				st[i].peak_alloc = peak;
+			st[i].table_bytes = table_bytes;
+			st[i].result = res;
+		}
+	}
+	for (size_t i = 0; i < NOPS; i++) {
+		qsort(samples[i], (size_t)rounds, sizeof(double), cmp_double);
+		st[i].median = rounds % 2 ? samples[i][rounds / 2]
+					  : (samples[i][rounds / 2 - 1] + samples[i][rounds / 2]) / 2;
+		st[i].min = samples[i][0];
+		st[i].max = samples[i][rounds - 1];
+	}
+}
+
+struct run_ {
+	int n;
+	int holders;
+	long rows4, rows6, msgs;
+	struct stat_ st[NOPS];
+};
+
+static void report(const struct run_ *run, FILE *json, bool first)
+{
+	printf("\nN = %d connections (%ld IPv4 rows, %ld IPv6 rows; dump: %ld messages), "
+	       "%d holder processes\n",
+	       run->n, run->rows4, run->rows6, run->msgs, run->holders);
+	printf("%-38s %9s %19s %8s %7s %5s %11s %11s %4s\n", "call", "median", "min-max (ms)",
+	       "x floor", "target", "ok", "peak alloc", "table", "mem");
+	fprintf(json, "%s{\"n\":%d,\"holders\":%d,\"rows_v4\":%ld,\"rows_v6\":%ld,\"ops\":[",
+		first ? "" : ",", run->n, run->holders, run->rows4, run->rows6);
+	for (size_t i = 0; i < NOPS; i++) {
+		const struct stat_ *s = &run->st[i];
+		double ratio = ops[i].floor >= 0 ? s->median / run->st[ops[i].floor].median : 0;
+		bool ok = ops[i].target == 0 || ratio <= ops[i].target;
+		char range[32], rat[16] = "", tgt[16] = "";
+		snprintf(range, sizeof(range), "%.2f-%.2f", s->min, s->max);
+		if (ops[i].floor >= 0) {
+			snprintf(rat, sizeof(rat), "%.2f", ratio);
+			snprintf(tgt, sizeof(tgt), "<=%.1f", ops[i].target);
+		}
+		bool mem_ok = s->peak_alloc <= 2 * (size_t)s->table_bytes + 65536;
+		printf("%-38s %9.2f %19s %8s %7s %5s", ops[i].name, s->median, range, rat, tgt,
+		       ops[i].target ? (ok ? "yes" : "NO") : "");
+		if (ops[i].library)
+			printf(" %11zu %11lu %4s", s->peak_alloc, (unsigned long)s->table_bytes,
+			       mem_ok ? "yes" : "NO");
+		printf("\n");
+		fprintf(json,
+			"%s{\"name\":\"%s\",\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f,"
+			"\"ratio\":%.3f,\"target\":%.2f,\"peak_alloc\":%zu,\"table_bytes\":%lu,"
+			"\"result\":%ld}",
+			i ? "," : "", ops[i].name, s->median, s->min, s->max, ratio, ops[i].target,
+			s->peak_alloc, (unsigned long)s->table_bytes, s->result);
+	}
+	double tanp = run->st[REF_SS_TANP].median;
+	printf("GetTcpTable2 vs ss -tanp: %.2f (target <= 0.5); "
+	       "GetExtendedTcpTable v4 OWNER_PID vs ss -tanp: %.2f\n",
+	       run->st[5].median / tanp, run->st[7].median / tanp);
+	fprintf(json, "]}");
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = 15;
+	const char *json_path = "bench-results.json";
+	int ns[16], nn = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
+			rounds = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
+			json_path = argv[++i];
+		else if (nn < 16 && atoi(argv[i]) > 0)
+			ns[nn++] = atoi(argv[i]);
+		else {
+			fprintf(stderr, "usage: tcpbench [--rounds R] [--json FILE] N [N...]\n");
+			return 2;
+		}
+	}
+	if (rounds < 1 || rounds > 1024 || nn == 0) {
+		fprintf(stderr, "usage: tcpbench [--rounds R] [--json FILE] N [N...]\n");
+		return 2;
+	}
+	FILE *json = fopen(json_path, "w");
+	if (!json) {
+		perror(json_path);
+		return 1;
+	}
+	fprintf(json, "{\"rounds\":%d,\"runs\":[", rounds);
+	struct run_ runs[16];
+	for (int k = 0; k < nn; k++) {
+		struct run_ *run = &runs[k];
+		memset(run, 0, sizeof(*run));
+		run->n = ns[k];
+		if (!new_netns()) {
+			fprintf(stderr, "tcpbench: needs a private network namespace (run as root)\n");
+			return 1;
+		}
+		struct farm farm;
+		if (farm_start(&farm, ns[k]) != 0) {
+			fprintf(stderr, "tcpbench: could not build a farm of %d connections\n", ns[k]);
+			return 1;
+		}
+		run->holders = farm.nholders;
+		run->msgs = floor_dump();
+		ULONG size = 0;
+		GetTcpTable(NULL, &size, TRUE);
+		run->rows4 = (long)(size - 4) / (long)sizeof(MIB_TCPROW);
+		size = 0;
+		GetTcp6Table(NULL, &size, TRUE);
+		run->rows6 = (long)(size - 4) / (long)sizeof(MIB_TCP6ROW);
+		measure(rounds, run->st);
+		farm_stop(&farm);
+		report(run, json, k == 0);
+		fflush(stdout);
+	}
+	/* Linear growth between the two largest runs, when they are 5x apart. */
+	for (int k = 1; k < nn; k++) {
+		if (runs[k].n != 5 * runs[k - 1].n)
+			continue;
+		printf("\nGrowth %d -> %d (target <= 5.5x):\n", runs[k - 1].n, runs[k].n);
+		for (size_t i = 0; i < NOPS; i++) {
+			if (!ops[i].library)
+				continue;
+			double g = runs[k].st[i].median / runs[k - 1].st[i].median;
+			printf("  %-38s %.2fx %s\n", ops[i].name, g, g <= 5.5 ? "yes" : "NO");
+		}
+	}
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("\nPeak resident memory of the benchmark process: %ld KiB\n", ru.ru_maxrss);
+	fprintf(json, "],\"max_rss_kib\":%ld}\n", ru.ru_maxrss);
+	fclose(json);
+	printf("Results written to %s\n", json_path);
+	return 0;
+}
