@@ -53,8 +53,10 @@ EXT_OWNERS(6, AF_INET6) /* IPv6 BASIC is ERROR_NOT_SUPPORTED */
 #define L_MOD6 \
 	offsetof(MIB_TCP6TABLE_OWNER_MODULE, table), sizeof(MIB_TCP6ROW_OWNER_MODULE), AF_INET6, 1
 
+#define FAMILY_4 "AF_INET"
+#define FAMILY_6 "AF_INET6"
 #define EXT_FN(tag, cls, layout, states) \
-	{ "GetExtendedTcpTable(AF_INET" #tag ", " #cls ")", ext_##tag##_##cls, layout, states, cls }
+	{ "GetExtendedTcpTable(" FAMILY_##tag ", " #cls ")", ext_##tag##_##cls, layout, states, cls }
 
 const struct table_fn table_fns[] = {
 	{ "GetTcpTable", tcp, L_BASIC4, FN_ALL, -1 },

@@ -15,6 +15,7 @@
 
 #include "backend.h"
 #include "diag.h"
+#include "procnet.h"
 #include "seam.h"
 #include "sys.h"
 
@@ -213,7 +214,7 @@ static int dump_family(struct diag_sock *s, int family, uint32_t states, const v
 	}
 }
 
-int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
+static int collect_diag(const struct tt_request *req, struct tt_collector *col)
 {
 	struct diag_sock s = { .fd = -1 };
 	s.buf = tt_malloc(RECV_SIZE);
@@ -235,4 +236,17 @@ int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 	diag_close(&s);
 	free(s.buf);
 	return err;
+}
+
+/* sock_diag when it answers, else /proc/net/tcp{,6}: a kernel without the
+ * inet_diag module, a sandbox that refuses netlink sockets, or a dump that
+ * failed part-way all leave the caller with the same rows.  Only running
+ * out of memory is not worth a second try. */
+int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
+{
+	int err = collect_diag(req, col);
+	if (err == 0 || err == -ENOMEM)
+		return err;
+	tt_collector_rewind(col, 0);
+	return tt_procnet_collect(req, col);
 }
