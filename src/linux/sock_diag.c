@@ -170,6 +170,17 @@ static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 	[NLMSG_DONE] = done_cb,
 };
 
+/* A datagram holds whole messages and nothing else; anything left over is
+ * a message cut short, whose rows would otherwise be lost silently. */
+static bool whole_messages(const void *buf, size_t len)
+{
+	const struct nlmsghdr *h = buf;
+	int rem = (int)len;
+	while (mnl_nlmsg_ok(h, rem))
+		h = mnl_nlmsg_next(h, &rem);
+	return rem == 0;
+}
+
 /* Runs one dump to its end.  -EINTR means the kernel flagged the dump as
  * interrupted, -ENOBUFS that messages were lost: both call for a restart. */
 static int dump(struct diag_sock *s, int family, uint32_t states, const void *filter,
@@ -184,6 +195,8 @@ static int dump(struct diag_sock *s, int family, uint32_t states, const void *fi
 		ssize_t n = recv_kernel(s, &eintr);
 		if (n < 0)
 			return (int)n;
+		if (!whole_messages(s->buf, (size_t)n))
+			return -EBADMSG;
 		errno = 0;
 		int r = mnl_cb_run2(s->buf, (size_t)n, s->seq, s->portid, data_cb, &ctx, ctl_cb,
 				    NLMSG_MIN_TYPE);

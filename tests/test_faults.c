@@ -1,0 +1,472 @@
+/*
+ * test_faults.c - faults injected at the library's seam (test build only),
+ * on real sockets in a private namespace: interrupted and overrun receives,
+ * cut and malformed netlink messages, an error in the middle of a dump,
+ * both sources failing, /proc entries that vanish, short reads, and every
+ * allocation failing in turn.  Each call must give the documented error
+ * code or a correct table - never a crash, a partial table, a hang, or a
+ * leaked descriptor (memory leaks show under ASan and valgrind).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <sys/socket.h>
+
+#include "helpers.h"
+#include "hooks.h"
+#include "run_suite.h"
+
+/* ---- The reference: what the tables hold without faults. */
+
+struct tables {
+	unsigned char *t4, *t6, *mod4;
+	ULONG s4, s6, smod4;
+};
+
+/* One call into a buffer with room to spare, so that an injected fault hits
+ * the call that fills the table (a sizing call's error would be corrected
+ * by the retry loop), then the usual loop if it still was too small. */
+static ULONG get(ULONG (*fn)(void *, PULONG), unsigned char **out, ULONG *size)
+{
+	ULONG r, sz = 1u << 20;
+	unsigned char *t = malloc(sz);
+	for (int i = 0; i < 50; i++) {
+		r = fn(t, &sz);
+		if (r != ERROR_INSUFFICIENT_BUFFER)
+			break;
+		free(t);
+		t = malloc(sz);
+	}
+	*out = t;
+	*size = r == NO_ERROR ? sz : 0;
+	return r;
+}
+
+static ULONG call_tcp2(void *t, PULONG s)
+{
+	return GetTcpTable2(t, s, TRUE);
+}
+
+static ULONG call_tcp6_2(void *t, PULONG s)
+{
+	return GetTcp6Table2(t, s, TRUE);
+}
+
+static ULONG call_mod4(void *t, PULONG s)
+{
+	return GetExtendedTcpTable(t, s, TRUE, AF_INET, TCP_TABLE_OWNER_MODULE_ALL, 0);
+}
+
+static void fetch_all(struct tables *x)
+{
+	ck_assert_uint_eq(get(call_tcp2, &x->t4, &x->s4), NO_ERROR);
+	ck_assert_uint_eq(get(call_tcp6_2, &x->t6, &x->s6), NO_ERROR);
+	ck_assert_uint_eq(get(call_mod4, &x->mod4, &x->smod4), NO_ERROR);
+}
+
+static void free_all(struct tables *x)
+{
+	free(x->t4);
+	free(x->t6);
+	free(x->mod4);
+	memset(x, 0, sizeof(*x));
+}
+
+static void expect_equal(const struct tables *a, const struct tables *b)
+{
+	ck_assert_uint_eq(a->s4, b->s4);
+	ck_assert_uint_eq(a->s6, b->s6);
+	ck_assert_uint_eq(a->smod4, b->smod4);
+	ck_assert(memcmp(a->t4, b->t4, a->s4) == 0);
+	ck_assert(memcmp(a->t6, b->t6, a->s6) == 0);
+	ck_assert(memcmp(a->mod4, b->mod4, a->smod4) == 0);
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Enough connections that each dump spans several datagrams. */
+#define PAIRS 300
+static int fds[2 * 2 * PAIRS + 2];
+static struct tables ref;
+static int fds_before;
+
+static void setup(void)
+{
+	tt_fresh_netns();
+	tt_hooks_reset();
+	struct tt_ep l4 = tt_ep4("127.0.0.1", 0), l6 = tt_ep6("::1", 0, 0);
+	int n = 0;
+	fds[n++] = tt_listen(&l4, -1);
+	fds[n++] = tt_listen(&l6, 1);
+	for (int i = 0; i < PAIRS; i++) {
+		tt_pair(fds[0], &l4, &fds[n], &fds[n + 1]);
+		n += 2;
+		tt_pair(fds[1], &l6, &fds[n], &fds[n + 1]);
+		n += 2;
+	}
+	fetch_all(&ref);
+	fds_before = count_fds();
+}
+
+static void teardown(void)
+{
+	tt_hooks_reset();
+	ck_assert_int_eq(count_fds(), fds_before);
+	free_all(&ref);
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		close(fds[i]);
+}
+
+/* ---- Receive faults. */
+
+static int calls;
+
+static ssize_t recv_eintr_every_other(int fd, struct msghdr *m, int flags)
+{
+	if (calls++ % 2 == 0) {
+		errno = EINTR;
+		return -1;
+	}
+	return recvmsg(fd, m, flags);
+}
+
+static ssize_t recv_enobufs_once(int fd, struct msghdr *m, int flags)
+{
+	if (calls++ == 1) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	return recvmsg(fd, m, flags);
+}
+
+static ssize_t recv_enobufs_always(int fd, struct msghdr *m, int flags)
+{
+	(void)fd, (void)m, (void)flags;
+	calls++;
+	errno = ENOBUFS;
+	return -1;
+}
+
+/* The first datagram of each dump cut in the middle of a message. */
+static ssize_t recv_cut(int fd, struct msghdr *m, int flags)
+{
+	ssize_t n = recvmsg(fd, m, flags);
+	return calls++ == 0 && n > 200 ? n - 37 : n;
+}
+
+/* The first message of the first datagram claims an impossible length. */
+static ssize_t recv_bad_length(int fd, struct msghdr *m, int flags)
+{
+	ssize_t n = recvmsg(fd, m, flags);
+	if (calls++ == 0 && n > (ssize_t)sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+		memcpy(&h, m->msg_iov[0].iov_base, sizeof(h));
+		h.nlmsg_len = 3;
+		memcpy(m->msg_iov[0].iov_base, &h, sizeof(h));
+	}
+	return n;
+}
+
+/* An attribute inside the first socket message claims more than it has. */
+static ssize_t recv_bad_attribute(int fd, struct msghdr *m, int flags)
+{
+	ssize_t n = recvmsg(fd, m, flags);
+	if (calls++ == 0 && n > 0) {
+		unsigned char *b = m->msg_iov[0].iov_base;
+		struct nlmsghdr h;
+		memcpy(&h, b, sizeof(h));
+		size_t attrs = NLMSG_HDRLEN + 72; /* after struct inet_diag_msg */
+		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY && h.nlmsg_len >= attrs + 4) {
+			uint16_t bad = 0xfff0;
+			memcpy(b + attrs, &bad, sizeof(bad));
+		}
+	}
+	return n;
+}
+
+/* The second datagram of a dump replaced by an error for that dump. */
+static ssize_t recv_error_midway(int fd, struct msghdr *m, int flags)
+{
+	static struct nlmsghdr first;
+	ssize_t n = recvmsg(fd, m, flags);
+	if (n < (ssize_t)sizeof(first))
+		return n;
+	if (calls == 0)
+		memcpy(&first, m->msg_iov[0].iov_base, sizeof(first));
+	if (calls++ == 1) {
+		struct {
+			struct nlmsghdr h;
+			struct nlmsgerr e;
+		} err;
+		memset(&err, 0, sizeof(err));
+		err.h.nlmsg_len = sizeof(err);
+		err.h.nlmsg_type = NLMSG_ERROR;
+		err.h.nlmsg_seq = first.nlmsg_seq;
+		err.h.nlmsg_pid = first.nlmsg_pid;
+		err.e.error = -EIO;
+		memcpy(m->msg_iov[0].iov_base, &err, sizeof(err));
+		return sizeof(err);
+	}
+	return n;
+}
+
+static ssize_t (*const recv_faults[])(int, struct msghdr *, int) = {
+	recv_eintr_every_other, recv_enobufs_once, recv_enobufs_always, recv_cut,
+	recv_bad_length,	recv_bad_attribute, recv_error_midway,
+};
+
+/* Whatever goes wrong in the dump, the tables are whole: sock_diag retries
+ * or restarts, and otherwise the /proc/net fallback answers. */
+START_TEST(receive_faults_give_correct_tables)
+{
+	calls = 0;
+	tt_hooks.recvmsg = recv_faults[_i];
+	struct tables got;
+	fetch_all(&got);
+	tt_hooks.recvmsg = NULL;
+	ck_assert_int_gt(calls, 0);
+	expect_equal(&ref, &got);
+	free_all(&got);
+}
+END_TEST
+
+/* ---- Both sources fail. */
+
+static int socket_eperm(int domain, int type, int protocol)
+{
+	if (domain == AF_NETLINK) {
+		errno = EPERM;
+		return -1;
+	}
+	return socket(domain, type, protocol);
+}
+
+static int openat_no_procnet(int dirfd, const char *path, int flags)
+{
+	if (strncmp(path, "/proc/net/", 10) == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	return openat(dirfd, path, flags);
+}
+
+START_TEST(no_source_is_not_supported)
+{
+	tt_hooks.socket = socket_eperm;
+	tt_hooks.openat = openat_no_procnet;
+	ULONG size = 777;
+	ck_assert_uint_eq(GetTcpTable(NULL, &size, TRUE), ERROR_NOT_SUPPORTED);
+	ck_assert_uint_eq(size, 777);
+	unsigned char buf[64];
+	memset(buf, 0x5a, sizeof(buf));
+	size = sizeof(buf);
+	ck_assert_uint_eq(GetTcp6Table2((void *)buf, &size, TRUE), ERROR_NOT_SUPPORTED);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		ck_assert_uint_eq(buf[i], 0x5a);
+	MIB_TCPSTATS st;
+	ck_assert_uint_eq(GetTcpStatisticsEx(&st, AF_INET), ERROR_NOT_SUPPORTED);
+	/* Only /proc/net missing: sock_diag still answers. */
+	tt_hooks.socket = NULL;
+	struct tables got;
+	fetch_all(&got);
+	expect_equal(&ref, &got);
+	free_all(&got);
+}
+END_TEST
+
+/* ---- /proc read in tiny pieces. */
+
+static ssize_t read_short(int fd, void *buf, size_t len)
+{
+	return read(fd, buf, len < 3 ? len : 3);
+}
+
+START_TEST(short_reads_still_parse)
+{
+	tt_hooks.read = read_short;
+	MIB_TCPSTATS a, b;
+	ck_assert_uint_eq(GetTcpStatisticsEx(&a, AF_INET), NO_ERROR);
+	/* The fallback reads /proc/net/tcp{,6} three bytes at a time. */
+	tt_hooks.socket = socket_eperm;
+	struct tables got;
+	fetch_all(&got);
+	expect_equal(&ref, &got);
+	free_all(&got);
+	tt_hooks_reset();
+	ck_assert_uint_eq(GetTcpStatisticsEx(&b, AF_INET), NO_ERROR);
+	ck_assert_uint_eq(a.dwActiveOpens, b.dwActiveOpens);
+	ck_assert_uint_eq(a.dwNumConns, b.dwNumConns);
+}
+END_TEST
+
+/* ---- The owner scan when /proc changes under it. */
+
+static char own_pid[16];
+
+static int openat_own_pid_gone(int dirfd, const char *path, int flags)
+{
+	if (strcmp(path, own_pid) == 0) {
+		errno = ENOENT; /* the process exited between readdir and open */
+		return -1;
+	}
+	return openat(dirfd, path, flags);
+}
+
+static ssize_t readlink_every_other_gone(int dirfd, const char *path, char *buf, size_t len)
+{
+	if (calls++ % 2) {
+		errno = ENOENT; /* the descriptor was closed meanwhile */
+		return -1;
+	}
+	return readlinkat(dirfd, path, buf, len);
+}
+
+static ssize_t getdents_garbage(int fd, void *buf, size_t len)
+{
+	ssize_t n = getdents64(fd, buf, len);
+	if (n > 0 && calls++ % 3 == 2) {
+		/* A record length of zero: a scan that trusted it would spin. */
+		memset((char *)buf + 16, 0, 2);
+	}
+	return n;
+}
+
+static DWORD pid_of_row(const unsigned char *t, DWORD i)
+{
+	MIB_TCPROW2 r;
+	memcpy(&r, t + 4 + i * sizeof(r), sizeof(r));
+	return r.dwOwningPid;
+}
+
+START_TEST(vanishing_proc_entries)
+{
+	snprintf(own_pid, sizeof(own_pid), "%d", (int)getpid());
+	tt_hooks.openat = openat_own_pid_gone;
+	struct tables got;
+	fetch_all(&got);
+	/* Same rows, but this process's sockets now have no owner. */
+	ck_assert_uint_eq(got.s4, ref.s4);
+	DWORD n;
+	memcpy(&n, got.t4, sizeof(n));
+	for (DWORD i = 0; i < n; i++)
+		ck_assert_uint_eq(pid_of_row(got.t4, i), 0);
+	free_all(&got);
+
+	tt_hooks_reset();
+	calls = 0;
+	tt_hooks.readlinkat = readlink_every_other_gone;
+	fetch_all(&got);
+	ck_assert_uint_eq(got.s4, ref.s4);
+	memcpy(&n, got.t4, sizeof(n));
+	DWORD owned = 0;
+	for (DWORD i = 0; i < n; i++)
+		owned += pid_of_row(got.t4, i) != 0;
+	ck_assert_uint_gt(owned, 0);
+	ck_assert_uint_lt(owned, n);
+	free_all(&got);
+
+	tt_hooks_reset();
+	calls = 0;
+	tt_hooks.getdents64 = getdents_garbage;
+	fetch_all(&got); /* finishes, whatever it could read */
+	ck_assert_uint_eq(got.s4, ref.s4);
+	free_all(&got);
+}
+END_TEST
+
+/* ---- Allocation failures, each in turn, in every path. */
+
+struct path_ {
+	const char *name;
+	ULONG (*call)(void *t, PULONG s);
+	bool fallback;
+};
+
+static ULONG call_stats(void *t, PULONG s)
+{
+	(void)s;
+	return GetTcpStatisticsEx2(t, AF_INET6);
+}
+
+static ULONG call_module(void *t, PULONG s)
+{
+	MIB_TCPROW_OWNER_MODULE row;
+	memset(&row, 0, sizeof(row));
+	row.dwOwningPid = (DWORD)getpid();
+	return GetOwnerModuleFromTcpEntry(&row, TCPIP_OWNER_MODULE_INFO_BASIC, t, s);
+}
+
+static const struct path_ paths[] = {
+	{ "GetTcpTable2", call_tcp2, false },
+	{ "GetTcp6Table2", call_tcp6_2, false },
+	{ "OWNER_MODULE_ALL", call_mod4, false },
+	{ "GetTcpTable2 through /proc/net", call_tcp2, true },
+	{ "GetTcpStatisticsEx2", call_stats, false },
+	{ "GetOwnerModuleFromTcpEntry", call_module, false },
+};
+
+START_TEST(every_allocation_failure)
+{
+	const struct path_ *p = &paths[_i];
+	static unsigned char buf[1 << 20], copy[1 << 20];
+	ULONG room = sizeof(buf);
+	tt_hooks_reset();
+	tt_hooks.socket = p->fallback ? socket_eperm : NULL;
+	ck_assert_uint_eq(p->call(buf, &room), NO_ERROR);
+	long allocs = tt_hooks_allocs();
+	ck_assert_int_gt(allocs, 0);
+	for (long k = 1; k <= allocs; k++) {
+		tt_hooks_reset();
+		tt_hooks.socket = p->fallback ? socket_eperm : NULL;
+		tt_hooks.fail_alloc_at = k;
+		memset(buf, 0x5a, sizeof(buf));
+		memcpy(copy, buf, sizeof(buf));
+		ULONG size = sizeof(buf);
+		ULONG r = p->call(buf, &size);
+		ck_assert_msg(r == ERROR_NOT_ENOUGH_MEMORY, "%s, allocation %ld of %ld: %u", p->name, k,
+			      allocs, (unsigned)r);
+		ck_assert_uint_eq(size, sizeof(buf));
+		ck_assert_msg(memcmp(buf, copy, sizeof(buf)) == 0, "%s wrote on failure", p->name);
+		ck_assert_int_eq(count_fds(), fds_before);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	tt_test_init("faults");
+	if (!tt_isolated) {
+		fprintf(stderr, "SKIP: the fault suite compares whole tables and needs a private "
+				"network namespace\n");
+		return 77;
+	}
+	Suite *s = suite_create("faults");
+	TCase *tc = tcase_create("faults");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, receive_faults_give_correct_tables, 0,
+			    (int)(sizeof(recv_faults) / sizeof(recv_faults[0])));
+	tcase_add_test(tc, no_source_is_not_supported);
+	tcase_add_test(tc, short_reads_still_parse);
+	tcase_add_test(tc, vanishing_proc_entries);
+	tcase_add_loop_test(tc, every_allocation_failure, 0, (int)(sizeof(paths) / sizeof(paths[0])));
+	suite_add_tcase(s, tc);
+	return tt_run_suite(s);
+}
