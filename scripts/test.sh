@@ -5,6 +5,7 @@
 #   tsan       the threaded suites under ThreadSanitizer (clang)
 #   valgrind   the unit and integration suites under valgrind memcheck
 #   libbsd     the library built with libbsd-overlay forced on, unit suites
+#   fuzz       each libFuzzer target for FUZZ_SECONDS (default 20)
 # Each step prints its test runner's summary; the last lines summarise all.
 # Usage: scripts/test.sh [--quick]   (--quick: the plain build only)
 set -u
@@ -66,6 +67,10 @@ memcheck() {
 		--suite unit --suite integration
 }
 
+fuzz() {
+	./scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+}
+
 libbsd() {
 	configure build-libbsd -Dlibbsd=enabled -Dexamples=false &&
 		meson test -C build-libbsd --print-errorlogs --suite unit
@@ -77,6 +82,7 @@ if [ $quick -eq 0 ]; then
 	step tsan tsan
 	step valgrind memcheck
 	step libbsd libbsd
+	step fuzz fuzz
 fi
 
 echo

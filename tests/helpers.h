@@ -22,8 +22,8 @@ extern bool tt_isolated;
 void tt_test_init(const char *suite);
 /* Checked fixture: a fresh namespace for each test when isolated. */
 void tt_fresh_netns(void);
-/* Runs an `ip` command line in the current namespace; false on failure. */
-bool tt_ip(const char *fmt, ...);
+/* Runs `ip <args>` in the current namespace; false on failure. */
+bool tt_ip(const char *args);
 
 /* An endpoint as the tables carry it. */
 struct tt_ep {

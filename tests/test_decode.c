@@ -187,6 +187,39 @@ START_TEST(malformed_messages)
 }
 END_TEST
 
+START_TEST(datagram_walk)
+{
+	_Alignas(4) unsigned char buf[64];
+	struct nlmsghdr h = { .nlmsg_len = 20, .nlmsg_type = NLMSG_DONE };
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + 20, &h, sizeof(h));
+	size_t at = 0;
+	const struct nlmsghdr *m;
+	ck_assert_int_eq(tt_nl_next(buf, 40, &at, &m), 1);
+	ck_assert_ptr_eq(m, (const void *)buf);
+	ck_assert_int_eq(tt_nl_next(buf, 40, &at, &m), 1);
+	ck_assert_ptr_eq(m, (const void *)(buf + 20));
+	ck_assert_int_eq(tt_nl_next(buf, 40, &at, &m), 0);
+	/* Left over: part of a header, or a message cut short. */
+	at = 0;
+	ck_assert_int_eq(tt_nl_next(buf, 43, &at, &m), 1);
+	ck_assert_int_eq(tt_nl_next(buf, 43, &at, &m), 1);
+	ck_assert_int_eq(tt_nl_next(buf, 43, &at, &m), -EBADMSG);
+	at = 0;
+	ck_assert_int_eq(tt_nl_next(buf, 19, &at, &m), -EBADMSG);
+	/* Lengths below a header, or above what is there - including those
+	 * that read as negative ints (libmnl's mnl_nlmsg_ok accepts them). */
+	const uint32_t bad[] = { 0, 15, 41, 0x80000010u, 0xfffffff0u };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		h.nlmsg_len = bad[i];
+		memcpy(buf, &h, sizeof(h));
+		at = 0;
+		ck_assert_int_eq(tt_nl_next(buf, 40, &at, &m), -EBADMSG);
+	}
+}
+END_TEST
+
 /* SPEC §5, Linux column. */
 START_TEST(linux_state_map)
 {
@@ -333,6 +366,7 @@ int main(void)
 	tcase_add_test(tc, request_and_timewait_sockets);
 	tcase_add_test(tc, messages_to_skip);
 	tcase_add_test(tc, malformed_messages);
+	tcase_add_test(tc, datagram_walk);
 	tcase_add_test(tc, linux_state_map);
 	tcase_add_test(tc, request_state_masks);
 	tcase_add_test(tc, pid_names);

@@ -19,6 +19,10 @@
 #include "mock_backend.h"
 #include "run_suite.h"
 
+/* Row i of a Windows table, through a pointer (the table[ANY_SIZE] member
+ * must not be indexed past 0 with a constant). */
+#define ROW(t, i) ((&(t)->table[0])[i])
+
 static struct tt_conn conn4(const char *l, uint16_t lp, const char *r, uint16_t rp,
 			    unsigned state, uint32_t key, uint64_t cookie)
 {
@@ -100,7 +104,7 @@ START_TEST(ipv4_row_fields)
 	tt_mock.nclaims = 1;
 	PMIB_TCPTABLE2 t = get4_2();
 	ck_assert_uint_eq(t->dwNumEntries, 1);
-	MIB_TCPROW2 *r = &t->table[0];
+	MIB_TCPROW2 *r = &ROW(t, 0);
 	ck_assert_uint_eq(r->dwState, MIB_TCP_STATE_ESTAB);
 	ck_assert_uint_eq(r->dwLocalAddr, a4("10.1.2.3"));
 	ck_assert_uint_eq(r->dwLocalPort, htons(443));
@@ -123,7 +127,7 @@ START_TEST(ipv6_row_fields)
 	tt_mock.nclaims = 1;
 	PMIB_TCP6TABLE2 t = get6_2();
 	ck_assert_uint_eq(t->dwNumEntries, 1);
-	MIB_TCP6ROW2 *r = &t->table[0];
+	MIB_TCP6ROW2 *r = &ROW(t, 0);
 	ck_assert_mem_eq(&r->LocalAddr, c[0].laddr, 16);
 	ck_assert_mem_eq(&r->RemoteAddr, c[0].raddr, 16);
 	ck_assert_uint_eq(r->dwLocalScopeId, 3);
@@ -134,8 +138,8 @@ START_TEST(ipv6_row_fields)
 	ck_assert_uint_eq(r->dwOwningPid, 77);
 	free(t);
 	PMIB_TCP6TABLE b = get6();
-	ck_assert_uint_eq(b->table[0].State, MIB_TCP_STATE_CLOSE_WAIT);
-	ck_assert_uint_eq(b->table[0].dwLocalScopeId, 3);
+	ck_assert_uint_eq(ROW(b, 0).State, MIB_TCP_STATE_CLOSE_WAIT);
+	ck_assert_uint_eq(ROW(b, 0).dwLocalScopeId, 3);
 	free(b);
 }
 END_TEST
@@ -150,15 +154,15 @@ START_TEST(listener_remote_columns_are_zero)
 	serve(c, 2);
 	PMIB_TCPTABLE t = get4();
 	ck_assert_uint_eq(t->dwNumEntries, 1);
-	ck_assert_uint_eq(t->table[0].dwRemoteAddr, 0);
-	ck_assert_uint_eq(t->table[0].dwRemotePort, 0);
+	ck_assert_uint_eq(ROW(t, 0).dwRemoteAddr, 0);
+	ck_assert_uint_eq(ROW(t, 0).dwRemotePort, 0);
 	free(t);
 	PMIB_TCP6TABLE t6 = get6();
 	ck_assert_uint_eq(t6->dwNumEntries, 1);
 	static const uint8_t zero[16];
-	ck_assert_mem_eq(&t6->table[0].RemoteAddr, zero, 16);
-	ck_assert_uint_eq(t6->table[0].dwRemoteScopeId, 0);
-	ck_assert_uint_eq(t6->table[0].dwRemotePort, 0);
+	ck_assert_mem_eq(&ROW(t6, 0).RemoteAddr, zero, 16);
+	ck_assert_uint_eq(ROW(t6, 0).dwRemoteScopeId, 0);
+	ck_assert_uint_eq(ROW(t6, 0).dwRemotePort, 0);
 	free(t6);
 }
 END_TEST
@@ -176,18 +180,18 @@ START_TEST(v4mapped_and_dual_stack_routing)
 	PMIB_TCPTABLE t = get4();
 	ck_assert_uint_eq(t->dwNumEntries, 2);
 	/* 0.0.0.0:8080 (the dual-stack listener) sorts first. */
-	ck_assert_uint_eq(t->table[0].dwLocalAddr, 0);
-	ck_assert_uint_eq(t->table[0].dwLocalPort, htons(8080));
-	ck_assert_uint_eq(t->table[0].dwState, MIB_TCP_STATE_LISTEN);
-	ck_assert_uint_eq(t->table[1].dwLocalAddr, a4("10.0.0.1"));
-	ck_assert_uint_eq(t->table[1].dwRemoteAddr, a4("10.0.0.2"));
-	ck_assert_uint_eq(t->table[1].dwRemotePort, htons(5000));
+	ck_assert_uint_eq(ROW(t, 0).dwLocalAddr, 0);
+	ck_assert_uint_eq(ROW(t, 0).dwLocalPort, htons(8080));
+	ck_assert_uint_eq(ROW(t, 0).dwState, MIB_TCP_STATE_LISTEN);
+	ck_assert_uint_eq(ROW(t, 1).dwLocalAddr, a4("10.0.0.1"));
+	ck_assert_uint_eq(ROW(t, 1).dwRemoteAddr, a4("10.0.0.2"));
+	ck_assert_uint_eq(ROW(t, 1).dwRemotePort, htons(5000));
 	free(t);
 	PMIB_TCP6TABLE t6 = get6();
 	ck_assert_uint_eq(t6->dwNumEntries, 3);
-	ck_assert_uint_eq(t6->table[0].dwLocalPort, htons(8080));
-	ck_assert_uint_eq(t6->table[1].dwLocalPort, htons(9090));
-	ck_assert_uint_eq(t6->table[2].dwLocalPort, htons(443));
+	ck_assert_uint_eq(ROW(t6, 0).dwLocalPort, htons(8080));
+	ck_assert_uint_eq(ROW(t6, 1).dwLocalPort, htons(9090));
+	ck_assert_uint_eq(ROW(t6, 2).dwLocalPort, htons(443));
 	free(t6);
 	/* The IPv4 table needs the IPv6 sockets too; the IPv6 table does not
 	 * need the IPv4 ones. */
@@ -210,8 +214,8 @@ START_TEST(repeated_socket_is_one_row)
 	ck_assert_uint_eq(size, 4 + 2 * sizeof(MIB_TCPROW));
 	PMIB_TCPTABLE t = get4();
 	ck_assert_uint_eq(t->dwNumEntries, 2);
-	ck_assert_uint_eq(t->table[0].dwLocalPort, htons(1000));
-	ck_assert_uint_eq(t->table[1].dwLocalPort, htons(3000));
+	ck_assert_uint_eq(ROW(t, 0).dwLocalPort, htons(1000));
+	ck_assert_uint_eq(ROW(t, 1).dwLocalPort, htons(3000));
 	free(t);
 }
 END_TEST
@@ -235,16 +239,16 @@ START_TEST(stale_predecessors_yield_the_tuple)
 	serve(c, 8);
 	PMIB_TCPTABLE t = get4();
 	ck_assert_uint_eq(t->dwNumEntries, 6);
-	ck_assert_uint_eq(t->table[0].dwLocalPort, htons(53));
-	ck_assert_uint_eq(t->table[1].dwLocalPort, htons(53));
-	ck_assert_uint_eq(t->table[2].dwRemoteAddr, a4("10.0.0.8"));
-	ck_assert_uint_eq(t->table[2].dwState, MIB_TCP_STATE_SYN_RCVD);
-	ck_assert_uint_eq(t->table[3].dwRemotePort, htons(1111));
-	ck_assert_uint_eq(t->table[3].dwState, MIB_TCP_STATE_ESTAB);
-	ck_assert_uint_eq(t->table[4].dwLocalPort, htons(2222));
-	ck_assert_uint_eq(t->table[4].dwState, MIB_TCP_STATE_SYN_SENT);
-	ck_assert_uint_eq(t->table[5].dwLocalPort, htons(3333));
-	ck_assert_uint_eq(t->table[5].dwState, MIB_TCP_STATE_TIME_WAIT);
+	ck_assert_uint_eq(ROW(t, 0).dwLocalPort, htons(53));
+	ck_assert_uint_eq(ROW(t, 1).dwLocalPort, htons(53));
+	ck_assert_uint_eq(ROW(t, 2).dwRemoteAddr, a4("10.0.0.8"));
+	ck_assert_uint_eq(ROW(t, 2).dwState, MIB_TCP_STATE_SYN_RCVD);
+	ck_assert_uint_eq(ROW(t, 3).dwRemotePort, htons(1111));
+	ck_assert_uint_eq(ROW(t, 3).dwState, MIB_TCP_STATE_ESTAB);
+	ck_assert_uint_eq(ROW(t, 4).dwLocalPort, htons(2222));
+	ck_assert_uint_eq(ROW(t, 4).dwState, MIB_TCP_STATE_SYN_SENT);
+	ck_assert_uint_eq(ROW(t, 5).dwLocalPort, htons(3333));
+	ck_assert_uint_eq(ROW(t, 5).dwState, MIB_TCP_STATE_TIME_WAIT);
 	free(t);
 	/* Ties are ordered by state then cookie: the older listener first. */
 	const struct tt_mock_claim claims[] = { { 20, 100 }, { 21, 200 } };
@@ -252,8 +256,8 @@ START_TEST(stale_predecessors_yield_the_tuple)
 	tt_mock.claims = claims;
 	tt_mock.nclaims = 2;
 	PMIB_TCPTABLE2 t2 = get4_2();
-	ck_assert_uint_eq(t2->table[0].dwOwningPid, 200);
-	ck_assert_uint_eq(t2->table[1].dwOwningPid, 100);
+	ck_assert_uint_eq(ROW(t2, 0).dwOwningPid, 200);
+	ck_assert_uint_eq(ROW(t2, 1).dwOwningPid, 100);
 	free(t2);
 }
 END_TEST
@@ -409,10 +413,10 @@ START_TEST(owners_first_claim_wins_and_scan_stops_early)
 	tt_mock.claims = claims;
 	tt_mock.nclaims = 6;
 	PMIB_TCPTABLE2 t = get4_2();
-	ck_assert_uint_eq(t->table[0].dwOwningPid, 10);
-	ck_assert_uint_eq(t->table[1].dwOwningPid, 20);
-	ck_assert_uint_eq(t->table[2].dwOwningPid, 0);
-	ck_assert_uint_eq(t->table[3].dwOwningPid, 555);
+	ck_assert_uint_eq(ROW(t, 0).dwOwningPid, 10);
+	ck_assert_uint_eq(ROW(t, 1).dwOwningPid, 20);
+	ck_assert_uint_eq(ROW(t, 2).dwOwningPid, 0);
+	ck_assert_uint_eq(ROW(t, 3).dwOwningPid, 555);
 	/* The scan stopped once both waiting rows had an owner. */
 	ck_assert_uint_eq(tt_mock.claims_made, 4);
 	ck_assert_int_eq(tt_mock.owner_calls, 1);

@@ -23,6 +23,10 @@
 #include "helpers.h"
 #include "run_suite.h"
 
+/* Row i of a Windows table, through a pointer (the table[ANY_SIZE] member
+ * must not be indexed past 0 with a constant). */
+#define ROW(t, i) ((&(t)->table[0])[i])
+
 /* The OWNER_MODULE row of the IPv4 listener on ep. */
 static MIB_TCPROW_OWNER_MODULE row4_of(const struct tt_ep *ep)
 {
@@ -42,7 +46,7 @@ static MIB_TCPROW_OWNER_MODULE row4_of(const struct tt_ep *ep)
 		}
 	}
 	ck_abort_msg("listener on port %u not found", (unsigned)ep->port);
-	return t->table[0];
+	return ROW(t, 0);
 }
 
 static MIB_TCP6ROW_OWNER_MODULE row6_of(const struct tt_ep *ep)
@@ -63,7 +67,7 @@ static MIB_TCP6ROW_OWNER_MODULE row6_of(const struct tt_ep *ep)
 		}
 	}
 	ck_abort_msg("listener on port %u not found", (unsigned)ep->port);
-	return t->table[0];
+	return ROW(t, 0);
 }
 
 /* Calls GetOwnerModuleFromTcpEntry the Windows way (size, allocate, fill)

@@ -11,11 +11,20 @@
 
 #include "conn.h"
 
+struct nlmsghdr;
+
 /* The MIB_TCP_STATE for a Linux TCP_* state (SPEC §5); 0 if unknown. */
 unsigned tt_linux_state(unsigned linux_state);
 
 /* The kernel idiag_states mask that covers the wanted TT_STATES_* classes. */
 uint32_t tt_diag_state_mask(unsigned states);
+
+/* Walks the messages of a netlink datagram (pure).  On each call, sets
+ * *msg and *len to the next message (header included) and returns 1; returns
+ * 0 at the end of the datagram, or -EBADMSG when what is left is not a whole
+ * message.  All lengths are checked as unsigned numbers (libmnl's
+ * mnl_nlmsg_ok() takes a length above 2 GiB for a negative one). */
+int tt_nl_next(const unsigned char *buf, size_t size, size_t *offset, const struct nlmsghdr **msg);
 
 /* The largest filter tt_diag_v4_filter() builds, in bytes. */
 #define TT_DIAG_FILTER_MAX 64

@@ -65,6 +65,24 @@ uint32_t tt_diag_state_mask(unsigned states)
 	return mask;
 }
 
+int tt_nl_next(const unsigned char *buf, size_t size, size_t *offset, const struct nlmsghdr **msg)
+{
+	size_t at = *offset;
+	if (at >= size)
+		return 0;
+	size_t left = size - at;
+	struct nlmsghdr h;
+	if (left < sizeof(h))
+		return -EBADMSG;
+	memcpy(&h, buf + at, sizeof(h));
+	if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > left)
+		return -EBADMSG;
+	size_t step = NLMSG_ALIGN((size_t)h.nlmsg_len);
+	*offset = at + (step < left ? step : left);
+	*msg = (const struct nlmsghdr *)(const void *)(buf + at);
+	return 1;
+}
+
 /* One S_COND test (source address) of a bytecode program. */
 static size_t put_scond(unsigned char *at, uint8_t family, uint8_t prefix, size_t alen,
 			uint8_t yes, uint16_t no)

@@ -171,14 +171,16 @@ static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 };
 
 /* A datagram holds whole messages and nothing else; anything left over is
- * a message cut short, whose rows would otherwise be lost silently. */
-static bool whole_messages(const void *buf, size_t len)
+ * a message cut short, whose rows would otherwise be lost silently.  Only
+ * datagrams that pass this are handed to libmnl's walk. */
+static bool whole_messages(const unsigned char *buf, size_t len)
 {
-	const struct nlmsghdr *h = buf;
-	int rem = (int)len;
-	while (mnl_nlmsg_ok(h, rem))
-		h = mnl_nlmsg_next(h, &rem);
-	return rem == 0;
+	size_t at = 0;
+	const struct nlmsghdr *h;
+	int r;
+	while ((r = tt_nl_next(buf, len, &at, &h)) > 0)
+		;
+	return r == 0;
 }
 
 /* Runs one dump to its end.  -EINTR means the kernel flagged the dump as

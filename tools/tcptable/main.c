@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "compat.h"
 #include "tool.h"
 
 #ifndef TCPTABLE_VERSION
@@ -61,6 +62,7 @@ static void on_signal(int sig)
 }
 
 /* A command-line error: one line naming it, the usage, exit status 2. */
+static void usage_error(const char *fmt, ...) TOOL_PRINTF(1, 2) TOOL_NORETURN;
 static void usage_error(const char *fmt, ...)
 {
 	va_list ap;
