@@ -6,6 +6,7 @@
 #   valgrind   the unit and integration suites under valgrind memcheck
 #   libbsd     the library built with libbsd-overlay forced on, unit suites
 #   fuzz       each libFuzzer target for FUZZ_SECONDS (default 20)
+#   lint       cppcheck and clang-tidy over the library and the tool
 # Each step prints its test runner's summary; the last lines summarise all.
 # Usage: scripts/test.sh [--quick]   (--quick: the plain build only)
 set -u
@@ -83,6 +84,7 @@ if [ $quick -eq 0 ]; then
 	step valgrind memcheck
 	step libbsd libbsd
 	step fuzz fuzz
+	step lint ./scripts/lint.sh
 fi
 
 echo

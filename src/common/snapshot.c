@@ -177,7 +177,7 @@ static bool has_peer6(const void *rec)
 }
 
 typedef void merge_fn(void *const *runs, const size_t *lens, size_t k,
-		      bool (*visit)(const void *rec, void *arg), void *arg,
+		      bool (*visit)(void *rec, void *arg), void *arg,
 		      struct tt_merge_cursor *heap);
 
 struct rec_ops {
@@ -276,9 +276,9 @@ static size_t chunk_len(const struct tt_snapshot *s, size_t c)
 	return (c + 1) * TT_CHUNK_RECS <= s->n ? TT_CHUNK_RECS : s->n - c * TT_CHUNK_RECS;
 }
 
-/* Calls visit for every record in order; visit returns false to stop. */
-static int merge_walk(const struct tt_snapshot *s, bool (*visit)(const void *rec, void *arg),
-		      void *arg)
+/* Calls visit for every record in order; visit returns false to stop.  The
+ * records are the snapshot's own, so visit may mark them. */
+static int merge_walk(const struct tt_snapshot *s, bool (*visit)(void *rec, void *arg), void *arg)
 {
 	size_t k = chunks_for(s->n);
 	if (k == 0)
@@ -300,7 +300,7 @@ struct each_arg {
 	void *arg;
 };
 
-static bool each_row(const void *rec, void *arg)
+static bool each_row(void *rec, void *arg)
 {
 	const struct each_arg *e = arg;
 	if (!(((const struct tt_rec_head *)rec)->flags & TT_REC_DUPLICATE))
@@ -333,33 +333,37 @@ static bool yields_tuple(const struct tt_rec_head *h)
 }
 
 /* Marks the duplicates of one run; returns how many it marked. */
-static size_t dedupe_run(const struct rec_ops *ops, struct tt_rec_head **run, size_t n)
+static size_t dedupe_run(const struct rec_ops *ops, void *const *run, size_t n)
 {
-	size_t marked = 0, kept = 0;
+	size_t marked = 0;
 	/* First repeated sockets: the first report of a cookie stays. */
 	for (size_t i = 0; i < n; i++) {
+		struct tt_rec_head *h = run[i];
 		for (size_t k = 0; k < i; k++) {
-			if (!(run[k]->flags & TT_REC_DUPLICATE) && cookie_of(run[k]) == cookie_of(run[i])) {
-				run[i]->flags |= TT_REC_DUPLICATE;
+			const struct tt_rec_head *o = run[k];
+			if (!(o->flags & TT_REC_DUPLICATE) && cookie_of(o) == cookie_of(h)) {
+				h->flags |= TT_REC_DUPLICATE;
 				marked++;
 				break;
 			}
 		}
 	}
-	kept = n - marked;
-	if (kept < 2 || !ops->has_peer(run[0]))
+	if (n - marked < 2 || !ops->has_peer(run[0]))
 		return marked;
 	/* Then, for a connection, successors win over stale predecessors;
 	 * if all are stale, the first stays. */
 	size_t live = 0;
-	for (size_t i = 0; i < n; i++)
-		live += !(run[i]->flags & TT_REC_DUPLICATE) && !yields_tuple(run[i]);
+	for (size_t i = 0; i < n; i++) {
+		const struct tt_rec_head *h = run[i];
+		live += !(h->flags & TT_REC_DUPLICATE) && !yields_tuple(h);
+	}
 	bool first = true;
 	for (size_t i = 0; i < n; i++) {
-		if (run[i]->flags & TT_REC_DUPLICATE)
+		struct tt_rec_head *h = run[i];
+		if (h->flags & TT_REC_DUPLICATE)
 			continue;
-		if (live ? yields_tuple(run[i]) : !first) {
-			run[i]->flags |= TT_REC_DUPLICATE;
+		if (live ? yields_tuple(h) : !first) {
+			h->flags |= TT_REC_DUPLICATE;
 			marked++;
 		}
 		first = false;
@@ -369,7 +373,7 @@ static size_t dedupe_run(const struct rec_ops *ops, struct tt_rec_head **run, si
 
 struct dedupe {
 	const struct rec_ops *ops;
-	struct tt_rec_head **run;
+	void **run; /* the records of the current run */
 	size_t len, cap;
 	size_t marked;
 	int err;
@@ -382,14 +386,14 @@ static void flush_run(struct dedupe *d)
 	d->len = 0;
 }
 
-static bool dedupe_visit(const void *rec, void *arg)
+static bool dedupe_visit(void *rec, void *arg)
 {
 	struct dedupe *d = arg;
 	if (d->len && !d->ops->same_tuple(d->run[0], rec))
 		flush_run(d);
 	if (d->len == d->cap) {
 		size_t cap = d->cap ? 2 * d->cap : 16;
-		struct tt_rec_head **r = tt_reallocarray(d->run, cap, sizeof(*r));
+		void **r = tt_reallocarray(d->run, cap, sizeof(void *));
 		if (!r) {
 			d->err = -ENOMEM;
 			return false;
@@ -397,8 +401,7 @@ static bool dedupe_visit(const void *rec, void *arg)
 		d->run = r;
 		d->cap = cap;
 	}
-	/* The records are the snapshot's own: marking them is allowed. */
-	d->run[d->len++] = (struct tt_rec_head *)(uintptr_t)rec;
+	d->run[d->len++] = rec;
 	return true;
 }
 

@@ -18,6 +18,9 @@
 
 #define TT_SORT_SMALL 16
 
+/* T is a type in these templates, which cannot be put in parentheses. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
+
 #define TT_SORT_DEFINE(name, T, LESS)                                                  \
 	static void name##_insertion(T *a, size_t n)                                   \
 	{                                                                              \
@@ -121,12 +124,11 @@
 		name##_intro(a, n, depth);                                             \
 	}
 
-#endif /* TT_SORT_H */
 
 /*
  * TT_MERGE_DEFINE(name, T, LESS) defines
  *   static void name(void *const *runs, const size_t *lens, size_t k,
- *                    bool (*visit)(const void *rec, void *arg), void *arg,
+ *                    bool (*visit)(void *rec, void *arg), void *arg,
  *                    struct tt_merge_cursor *heap)
  * which calls visit for every element of the k sorted runs in merged order
  * (equal elements in run order) until visit returns false.  heap has room
@@ -135,7 +137,7 @@
  * step costs about log2(k) comparisons.
  */
 struct tt_merge_cursor {
-	const void *at, *end;
+	void *at, *end;
 	size_t run;
 };
 
@@ -188,18 +190,18 @@ struct tt_merge_cursor {
 	}                                                                              \
                                                                                        \
 	static void name(void *const *runs, const size_t *lens, size_t k,              \
-			 bool (*visit)(const void *rec, void *arg), void *arg,         \
+			 bool (*visit)(void *rec, void *arg), void *arg,               \
 			 struct tt_merge_cursor *h)                                    \
 	{                                                                              \
 		size_t n = 0;                                                          \
 		for (size_t r = 0; r < k; r++)                                         \
 			if (lens[r])                                                   \
 				h[n++] = (struct tt_merge_cursor){                     \
-					runs[r], (const T *)runs[r] + lens[r], r };    \
+					runs[r], (T *)runs[r] + lens[r], r };          \
 		for (size_t i = n / 2; i-- > 0;)                                       \
 			name##_down(h, n, i);                                          \
 		while (n > 0) {                                                        \
-			const T *top = h[0].at;                                        \
+			T *top = h[0].at;                                              \
 			if (!visit(top, arg))                                          \
 				return;                                                \
 			h[0].at = top + 1;                                             \
@@ -211,3 +213,7 @@ struct tt_merge_cursor {
 			}                                                              \
 		}                                                                      \
 	}
+
+/* NOLINTEND(bugprone-macro-parentheses) */
+
+#endif /* TT_SORT_H */

@@ -53,8 +53,8 @@ TT_API ULONG WINAPI GetTcpStatisticsEx(PMIB_TCPSTATS Statistics, ULONG Family)
 {
 	if (!Statistics)
 		return ERROR_INVALID_PARAMETER;
-	struct tt_tcp_mib m;
-	struct counts c;
+	struct tt_tcp_mib m = { 0 };
+	struct counts c = { 0, 0 };
 	DWORD ret = collect(Family, &m, &c);
 	if (ret != NO_ERROR)
 		return ret;
@@ -89,8 +89,8 @@ TT_API ULONG WINAPI GetTcpStatisticsEx2(PMIB_TCPSTATS2 Statistics, ULONG Family)
 {
 	if (!Statistics)
 		return ERROR_INVALID_PARAMETER;
-	struct tt_tcp_mib m;
-	struct counts c;
+	struct tt_tcp_mib m = { 0 };
+	struct counts c = { 0, 0 };
 	DWORD ret = collect(Family, &m, &c);
 	if (ret != NO_ERROR)
 		return ret;

@@ -24,7 +24,7 @@
 #include "seam.h"
 #include "sys.h"
 
-#define DENTS_SIZE (16 * 1024)
+#define DENTS_SIZE ((size_t)16 * 1024)
 
 struct dirent64_head {
 	uint64_t d_ino;

@@ -17,7 +17,7 @@
 #include "sys.h"
 
 /* Link targets longer than this are refused (PATH_MAX is 4096). */
-#define EXE_MAX (64 * 1024)
+#define EXE_MAX ((size_t)64 * 1024)
 
 static const char deleted[] = " (deleted)";
 

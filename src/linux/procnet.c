@@ -18,7 +18,9 @@
 #include "sys.h"
 
 /* Lines are about 150 bytes; a piece holds hundreds of them. */
-#define PIECE (64 * 1024)
+#define PIECE ((size_t)64 * 1024)
+/* One bit per port. */
+#define PORT_BITMAP ((size_t)65536 / 8)
 
 struct ctx {
 	struct tt_collector *col;
@@ -98,11 +100,11 @@ static bool read_bindv6only(void)
 
 int tt_procnet_collect(const struct tt_request *req, struct tt_collector *col)
 {
-	char *buf = tt_malloc(PIECE + 65536 / 8);
+	char *buf = tt_malloc(PIECE + PORT_BITMAP);
 	if (!buf)
 		return -ENOMEM;
 	unsigned char *ports = (unsigned char *)buf + PIECE;
-	memset(ports, 0, 65536 / 8);
+	memset(ports, 0, PORT_BITMAP);
 	struct ctx x = { .col = col };
 	int err = 0;
 	if (req->table & TT_TABLE_V4) {

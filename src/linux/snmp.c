@@ -12,7 +12,7 @@
 #include "snmp.h"
 
 /* /proc/net/snmp is a few kilobytes; anything past this is not the file. */
-#define SNMP_MAX (64 * 1024)
+#define SNMP_MAX ((size_t)64 * 1024)
 
 int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 {

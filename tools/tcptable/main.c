@@ -65,12 +65,13 @@ static void on_signal(int sig)
 static void usage_error(const char *fmt, ...) TOOL_PRINTF(1, 2) TOOL_NORETURN;
 static void usage_error(const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
-	fputs("tcptable: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started just above */
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputs("\n\n", stderr);
+	fprintf(stderr, "tcptable: %s\n\n", msg);
 	fputs(usage_text, stderr);
 	exit(2);
 }
@@ -89,9 +90,10 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 static bool parse_addr(const char *s, struct addr_filter *f)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
-	if (strlen(s) >= sizeof(buf))
+	size_t len = strlen(s);
+	if (len >= sizeof(buf))
 		return false;
-	strcpy(buf, s);
+	memcpy(buf, s, len + 1);
 	char *slash = strchr(buf, '/');
 	if (slash)
 		*slash = '\0';

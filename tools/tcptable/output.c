@@ -96,7 +96,7 @@ static bool module_of(const struct conn *c, char *name, size_t nlen, char *path,
 		if (!buf)
 			return false;
 	}
-	bool ok = r == NO_ERROR;
+	bool ok = r == NO_ERROR && buf;
 	if (ok) {
 		const TCPIP_OWNER_MODULE_BASIC_INFO *bi = (const void *)buf;
 		wide_to_utf8(bi->pModuleName, name, nlen);
@@ -285,14 +285,14 @@ void print_changes(FILE *f, const struct conn_list *before, const struct conn_li
 		   const struct options *o, struct names *nm)
 {
 	char line[400];
-	for (size_t i = 0; i < before->n; i++) {
+	for (size_t i = 0; before->v && i < before->n; i++) {
 		const struct conn *c = &before->v[i];
 		if (conns_match(c, o) && !find_same(after, c)) {
 			row_text(line, sizeof(line), c, o, nm);
 			fprintf(f, "-%s\n", line + 1);
 		}
 	}
-	for (size_t i = 0; i < after->n; i++) {
+	for (size_t i = 0; after->v && i < after->n; i++) {
 		const struct conn *c = &after->v[i];
 		if (!conns_match(c, o))
 			continue;
