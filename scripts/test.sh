@@ -2,7 +2,8 @@
 # test.sh - builds and runs every test, installing what is missing first:
 #   plain      all suites (unit, integration, build checks)
 #   asan       all suites under AddressSanitizer + UndefinedBehaviorSanitizer
-#   tsan       the threaded suites under ThreadSanitizer (clang)
+#   tsan       the threaded suites (threads, front end, 10 s soak) under
+#              ThreadSanitizer (clang)
 #   valgrind   the unit and integration suites under valgrind memcheck
 #   libbsd     the library built with libbsd-overlay forced on, unit suites
 #   fuzz       each libFuzzer target for FUZZ_SECONDS (default 20)
@@ -50,7 +51,7 @@ asan() {
 	configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug &&
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		meson test -C build-asan --print-errorlogs
+		meson test -C build-asan --print-errorlogs --no-suite soak
 }
 
 tsan() {
@@ -60,7 +61,7 @@ tsan() {
 	fi
 	ninja -C build-tsan >/dev/null &&
 		TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-		meson test -C build-tsan --print-errorlogs threads frontend
+		meson test -C build-tsan --print-errorlogs threads frontend soak-short
 }
 
 memcheck() {
