@@ -293,6 +293,60 @@ START_TEST(socket_held_by_forked_child)
 }
 END_TEST
 
+/* The privilege model: a caller that may not read another user's
+ * /proc/<pid>/fd sees PID 0 for that user's sockets and the owners of its
+ * own; root sees every owner. */
+START_TEST(unprivileged_caller_sees_own_owners_only)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "# unprivileged_caller_sees_own_owners_only: SKIPPED, needs root\n");
+		return;
+	}
+	struct tt_ep root_l = tt_ep4("127.0.0.1", 0);
+	int rfd = tt_listen(&root_l, -1);
+	int ready[2], done[2];
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(done), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		close(rfd); /* inherited: it would make the child an owner too */
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(100);
+		struct tt_ep mine = tt_ep4("127.0.0.1", 0);
+		int mfd = tt_listen(&mine, -1);
+		PMIB_TCPTABLE2 t = tt_get_tcp2();
+		const MIB_TCPROW2 *a = tt_find_tcp2(t, &root_l, &tt_none4);
+		const MIB_TCPROW2 *b = tt_find_tcp2(t, &mine, &tt_none4);
+		int st = !a ? 101 : a->dwOwningPid != 0 ? 102 : !b ? 103
+			 : b->dwOwningPid != (DWORD)getpid() ? 104 : 0;
+		free(t);
+		/* Let the parent, as root, look at the child's listener too. */
+		uint16_t port = mine.port;
+		if (write(ready[1], &port, sizeof(port)) != sizeof(port))
+			st = 105;
+		char x;
+		(void)!read(done[0], &x, 1);
+		close(mfd);
+		_exit(st);
+	}
+	uint16_t port;
+	ck_assert_int_eq(read(ready[0], &port, sizeof(port)), sizeof(port));
+	struct tt_ep theirs = tt_ep4("127.0.0.1", port);
+	PMIB_TCPTABLE2 t = tt_get_tcp2();
+	tt_check_row4_2(tt_find_tcp2(t, &theirs, &tt_none4), MIB_TCP_STATE_LISTEN, &theirs,
+			&tt_none4, (DWORD)child);
+	tt_check_row4_2(tt_find_tcp2(t, &root_l, &tt_none4), MIB_TCP_STATE_LISTEN, &root_l,
+			&tt_none4, me());
+	free(t);
+	ck_assert_int_eq(write(done[1], "x", 1), 1);
+	int st;
+	ck_assert_int_eq(waitpid(child, &st, 0), child);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
+	close(rfd);
+}
+END_TEST
+
 /* ---- Order (SPEC §6): the byte-order traps. */
 
 static int cmp32(DWORD a, DWORD b)
@@ -512,6 +566,7 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, half_closed_pair_fin_wait2_and_close_wait);
 	tcase_add_test(tc, time_wait_and_orphans_have_pid_zero);
 	tcase_add_test(tc, socket_held_by_forked_child);
+	tcase_add_test(tc, unprivileged_caller_sees_own_owners_only);
 	suite_add_tcase(s, tc);
 
 	TCase *order = tcase_create("order");

@@ -7,7 +7,11 @@
  * directory descriptors, link targets are read into a bounded buffer and
  * parsed strictly, and a process that vanishes mid-scan is simply skipped.
  * The scan ends: /proc lists each PID once and in ascending order, and an fd
- * directory holds at most the process's descriptor-table size.
+ * directory holds at most the process's descriptor-table size.  So that no
+ * process can stretch a call without bound (by opening descriptors as fast
+ * as they are listed, say), each directory is also read for a bounded number
+ * of entries only: more than pid_max (at most 2^22) PIDs, more than nr_open
+ * (at most 2^20) descriptors, and the rest of that directory is skipped.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -25,6 +29,8 @@
 #include "sys.h"
 
 #define DENTS_SIZE ((size_t)16 * 1024)
+#define MAX_PROCS ((size_t)1 << 23)
+#define MAX_FDS ((size_t)1 << 21)
 
 struct dirent64_head {
 	uint64_t d_ino;
@@ -34,13 +40,13 @@ struct dirent64_head {
 	char d_name[];
 };
 
-/* Calls fn for each entry name of the directory fd; stops when fn returns
- * false.  Entries are validated against the bytes the kernel returned. */
-static bool each_entry(int fd, unsigned char *buf, bool (*fn)(const char *name, unsigned type,
-							       void *arg),
-		       void *arg)
+/* Calls fn for each entry name of the directory fd, at most max of them;
+ * stops when fn returns false.  Entries are validated against the bytes the
+ * kernel returned. */
+static bool each_entry(int fd, unsigned char *buf, size_t max,
+		       bool (*fn)(const char *name, unsigned type, void *arg), void *arg)
 {
-	for (;;) {
+	for (size_t seen = 0; seen < max;) {
 		ssize_t n = tt_sys_getdents64(fd, buf, DENTS_SIZE);
 		if (n <= 0)
 			return true;
@@ -53,8 +59,10 @@ static bool each_entry(int fd, unsigned char *buf, bool (*fn)(const char *name, 
 			if (memchr(d->d_name, '\0', room) && !fn(d->d_name, d->d_type, arg))
 				return false;
 			at += d->d_reclen;
+			seen++;
 		}
 	}
+	return true;
 }
 
 struct fd_scan {
@@ -114,7 +122,7 @@ static bool visit_pid(const char *name, unsigned type, void *arg)
 	struct fd_scan fs = { .pid = pid, .q = ps->q };
 	fs.dir = tt_sys_openat(pdir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fs.dir >= 0) { /* else exited, or another user's process */
-		each_entry(fs.dir, ps->fdbuf, visit_fd, &fs);
+		each_entry(fs.dir, ps->fdbuf, MAX_FDS, visit_fd, &fs);
 		close(fs.dir);
 	}
 	if (fs.owns && tt_owner_wants_process_keys(ps->q))
@@ -133,7 +141,7 @@ int tt_backend_owners(struct tt_owner_query *q)
 	/* Without /proc no owner can be known: the rows keep PID 0, as for
 	 * sockets of processes the caller may not inspect. */
 	if (ps.proc >= 0) {
-		each_entry(ps.proc, buf, visit_pid, &ps);
+		each_entry(ps.proc, buf, MAX_PROCS, visit_pid, &ps);
 		close(ps.proc);
 	}
 	free(buf);
