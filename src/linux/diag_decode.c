@@ -88,7 +88,12 @@ static size_t put_scond(unsigned char *at, uint8_t family, uint8_t prefix, size_
 			uint8_t yes, uint16_t no)
 {
 	struct inet_diag_bc_op op = { INET_DIAG_BC_S_COND, yes, no };
-	struct inet_diag_hostcond cond = { .family = family, .prefix_len = prefix, .port = -1 };
+	struct inet_diag_hostcond cond;
+	/* Field by field, so that the padding after prefix_len is zero too. */
+	memset(&cond, 0, sizeof(cond));
+	cond.family = family;
+	cond.prefix_len = prefix;
+	cond.port = -1;
 	memcpy(at, &op, sizeof(op));
 	memcpy(at + sizeof(op), &cond, sizeof(cond));
 	memset(at + sizeof(op) + sizeof(cond), 0, alen); /* address 0 (or unused) */
