@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 /* tt_mallocarray: n * size bytes, NULL on overflow (BSD reallocarray, from
- * libc where it has it, else from libbsd-overlay; see meson.build). */
+ * libc where it has it, else from libbsd-overlay on Linux; see meson.build). */
 #ifdef TT_TESTING
 void *tt_malloc(size_t size);
 void *tt_calloc(size_t n, size_t size);
@@ -21,8 +21,18 @@ void *tt_reallocarray(void *p, size_t n, size_t size);
 #else
 #define tt_malloc malloc
 #define tt_calloc calloc
+#ifdef TT_USE_REALLOCARR
+/* NetBSD: its own reallocarr(3), present since 7.0, instead of
+ * reallocarray(3), which later releases declare only for _OPENBSD_SOURCE. */
+static inline void *tt_reallocarray(void *p, size_t n, size_t size)
+{
+	return reallocarr(&p, n, size) == 0 ? p : NULL;
+}
+#define tt_mallocarray(n, size) tt_reallocarray(NULL, (n), (size))
+#else
 #define tt_mallocarray(n, size) reallocarray(NULL, (n), (size))
 #define tt_reallocarray reallocarray
+#endif
 #endif
 
 #endif /* TT_SEAM_H */

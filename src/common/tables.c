@@ -226,7 +226,7 @@ DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, UL
 	if (!size)
 		return ERROR_INVALID_PARAMETER;
 
-	struct tt_request req = { lay->table, states };
+	struct tt_request req = { lay->table, states, lay->owners };
 	struct tt_snapshot snap;
 	int err = tt_snapshot_take(&snap, &req);
 	if (err)
