@@ -13,6 +13,8 @@
 #include <check.h>
 #include <iphlpapi.h>
 
+#include "guard.h"
+
 /* True when the suite runs in private network namespaces: every table then
  * holds exactly the sockets the test opened. */
 extern bool tt_isolated;
@@ -79,21 +81,5 @@ extern const struct tt_ep tt_none4, tt_none6;
 /* Waits until the state of the row local->remote in the IPv4 table (or the
  * IPv6 one for AF_INET6 endpoints) is `state`; false after ~2 s. */
 bool tt_wait_state(const struct tt_ep *l, const struct tt_ep *r, DWORD state);
-
-/* A buffer of len bytes that ends exactly at an inaccessible page, with
- * TT_CANARY bytes of pattern before it: a write past the end is a SIGSEGV,
- * a write before it or into it shows in the pattern (TT_FILL). */
-#define TT_FILL 0xA5
-#define TT_CANARY 64
-struct tt_guarded {
-	unsigned char *map;
-	size_t body;
-	unsigned char *buf;
-	size_t len;
-};
-struct tt_guarded tt_guarded_alloc(size_t len);
-void tt_guarded_free(struct tt_guarded *g);
-/* True when every byte in [from, to) still holds TT_FILL. */
-bool tt_pattern_intact(const unsigned char *from, const unsigned char *to);
 
 #endif /* TT_TEST_HELPERS_H */

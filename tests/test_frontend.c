@@ -16,12 +16,9 @@
 #include <iphlpapi.h>
 
 #include "hooks.h"
+#include "table_get.h"
 #include "mock_backend.h"
 #include "run_suite.h"
-
-/* Row i of a Windows table, through a pointer (the table[ANY_SIZE] member
- * must not be indexed past 0 with a constant). */
-#define ROW(t, i) ((&(t)->table[0])[i])
 
 static struct tt_conn conn4(const char *l, uint16_t lp, const char *r, uint16_t rp,
 			    unsigned state, uint32_t key, uint64_t cookie)
@@ -68,29 +65,6 @@ static void reset(void)
 {
 	memset(&tt_mock, 0, sizeof(tt_mock));
 	tt_hooks_reset();
-}
-
-#define GET(name, type, fn)                                                    \
-	static type name(void)                                                 \
-	{                                                                      \
-		ULONG size = 0;                                                \
-		ck_assert_uint_eq(fn(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER); \
-		type t = malloc(size);                                         \
-		ck_assert_ptr_nonnull(t);                                      \
-		ck_assert_uint_eq(fn(t, &size, TRUE), NO_ERROR);               \
-		return t;                                                      \
-	}
-
-GET(get4, PMIB_TCPTABLE, GetTcpTable)
-GET(get4_2, PMIB_TCPTABLE2, GetTcpTable2)
-GET(get6, PMIB_TCP6TABLE, GetTcp6Table)
-GET(get6_2, PMIB_TCP6TABLE2, GetTcp6Table2)
-
-static DWORD a4(const char *s)
-{
-	DWORD a;
-	ck_assert_int_eq(inet_pton(AF_INET, s, &a), 1);
-	return a;
 }
 
 START_TEST(ipv4_row_fields)
