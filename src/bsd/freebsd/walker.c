@@ -1,0 +1,202 @@
+/*
+ * walker.c - the FreeBSD record walkers (pure): net.inet.tcp.pcblist,
+ * kern.file and net.inet.tcp.stats copies in, tt_conn records, owner
+ * tables and counters out.  Records are copied out of the buffer with
+ * memcpy before any member is read, so no alignment is assumed, and every
+ * length is checked before the bytes it covers are touched.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "freebsd.h"
+#include "layout.h"
+
+/* The state numbers of tt_bsd_state() are this system's. */
+TT_TCPS_CONSTANTS(TT_TCPS_SAME)
+
+/* The head and the trailer of a pcblist copy. */
+static int frame(const unsigned char *p, size_t len, struct xinpgen *head, struct xinpgen *tail)
+{
+	if (len < 2 * sizeof(struct xinpgen))
+		return -EBADMSG;
+	memcpy(head, p, sizeof(*head));
+	if (head->xig_len != sizeof(struct xinpgen))
+		return -EOPNOTSUPP;
+	memcpy(tail, p + len - sizeof(*tail), sizeof(*tail));
+	if (tail->xig_len != sizeof(struct xinpgen))
+		return -EBADMSG;
+	return 0;
+}
+
+/* Steps over the records between head and trailer: calls fn on each one
+ * (when fn is not NULL) and checks that they end exactly at the trailer. */
+static int each_record(const unsigned char *p, size_t len,
+		       int (*fn)(const struct xtcpcb *r, size_t at, void *arg), void *arg)
+{
+	size_t end = len - sizeof(struct xinpgen);
+	size_t at = sizeof(struct xinpgen);
+	while (at < end) {
+		uint64_t rlen;
+		if (end - at < sizeof(rlen))
+			return -EBADMSG;
+		memcpy(&rlen, p + at + offsetof(struct xtcpcb, xt_len), sizeof(rlen));
+		if (rlen != sizeof(struct xtcpcb))
+			return -EOPNOTSUPP;
+		if (end - at < sizeof(struct xtcpcb))
+			return -EBADMSG;
+		if (fn) {
+			struct xtcpcb r;
+			memcpy(&r, p + at, sizeof(r));
+			int err = fn(&r, at, arg);
+			if (err)
+				return err;
+		}
+		at += sizeof(struct xtcpcb);
+	}
+	return 0;
+}
+
+int tt_fbsd_pcblist_check(const void *buf, size_t len)
+{
+	struct xinpgen head, tail;
+	int err = frame(buf, len, &head, &tail);
+	if (!err)
+		err = each_record(buf, len, NULL, NULL);
+	if (!err && head.xig_gen != tail.xig_gen)
+		err = -EAGAIN;
+	return err;
+}
+
+struct walk {
+	uint64_t gen; /* the head's generation */
+	const struct tt_bsd_owner *owners;
+	size_t nowners;
+	struct tt_collector *col;
+};
+
+static void copy_v4(uint8_t dst[16], const struct in_addr *a)
+{
+	memcpy(dst, a, 4);
+}
+
+static int offer(const struct xtcpcb *r, size_t at, void *arg)
+{
+	const struct walk *w = arg;
+	const struct xinpcb *inp = &r->xt_inp;
+	if (inp->xi_socket.xso_protocol != IPPROTO_TCP)
+		return 0;
+	/* Created after the head was taken: the next read will show it. */
+	if (inp->inp_gencnt > w->gen)
+		return 0;
+	uint8_t state = tt_bsd_state(r->t_state);
+	/* TCPS_CLOSED: an unbound or bound socket that neither listens nor
+	 * connects, or a dropped one whose descriptor is still open.  It has
+	 * no connection, and Windows and the Linux backend list none. */
+	if (state == 0 || state == MIB_TCP_STATE_CLOSED)
+		return 0;
+
+	struct tt_conn c;
+	memset(&c, 0, sizeof(c));
+	c.state = state;
+	c.lport = inp->inp_lport;
+	c.rport = inp->inp_fport;
+	unsigned vflag = inp->inp_vflag;
+	bool dual = (vflag & (INP_IPV4 | INP_IPV6)) == (INP_IPV4 | INP_IPV6);
+	if ((vflag & INP_IPV6) && (!(vflag & INP_IPV4) || state == MIB_TCP_STATE_LISTEN)) {
+		/* An IPv6 PCB; with INP_IPV4 too, a listener that also takes
+		 * IPv4 (IPV6_V6ONLY off) and belongs to both tables.  A
+		 * connection of such a socket carries one of the two flags. */
+		c.family = AF_INET6;
+		memcpy(c.laddr, &inp->in6p_laddr, 16);
+		memcpy(c.raddr, &inp->in6p_faddr, 16);
+		c.lscope = tt_bsd_take_zone(c.laddr);
+		c.rscope = tt_bsd_take_zone(c.raddr);
+		if (dual)
+			c.flags |= TT_CONN_DUALSTACK;
+	} else if (vflag & INP_IPV4) {
+		c.family = AF_INET;
+		copy_v4(c.laddr, &inp->inp_laddr);
+		copy_v4(c.raddr, &inp->inp_faddr);
+	} else {
+		return 0; /* neither family: nothing sensible to report */
+	}
+
+	uint64_t so = inp->xi_socket.xso_so;
+	/* Syncache and TIME_WAIT entries have no socket, hence no identity of
+	 * their own: the record's place in the copy is one (kernel addresses
+	 * are never that small). */
+	c.cookie = so ? so : (uint64_t)at;
+	if (w->owners) {
+		c.flags |= TT_CONN_PID_KNOWN;
+		c.pid = so ? tt_bsd_owner_of(w->owners, w->nowners, so) : 0;
+	}
+	return tt_collector_add(w->col, &c);
+}
+
+int tt_fbsd_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
+			 size_t nowners, struct tt_collector *col)
+{
+	struct xinpgen head, tail;
+	int err = frame(buf, len, &head, &tail);
+	if (err)
+		return err;
+	struct walk w = { head.xig_gen, owners, nowners, col };
+	return each_record(buf, len, offer, &w);
+}
+
+size_t tt_fbsd_files_max(size_t len)
+{
+	return len / sizeof(struct xfile);
+}
+
+int tt_fbsd_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, size_t *n)
+{
+	const unsigned char *p = buf;
+	size_t kept = 0;
+	*n = 0;
+	for (size_t at = 0; at < len; at += sizeof(struct xfile)) {
+		uint64_t size;
+		if (len - at < sizeof(size))
+			return -EBADMSG;
+		memcpy(&size, p + at + offsetof(struct xfile, xf_size), sizeof(size));
+		if (size != sizeof(struct xfile))
+			return -EOPNOTSUPP;
+		if (len - at < sizeof(struct xfile))
+			return -EBADMSG;
+		struct xfile f;
+		memcpy(&f, p + at, sizeof(f));
+		if (f.xf_type != DTYPE_SOCKET || f.xf_data == 0 || f.xf_pid < 0)
+			continue;
+		out[kept].so = f.xf_data;
+		out[kept].pid = (uint32_t)f.xf_pid;
+		out[kept].pad = 0;
+		kept++;
+	}
+	*n = tt_bsd_owners_finish(out, kept);
+	return 0;
+}
+
+int tt_fbsd_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out)
+{
+	if (len < TT_FBSD_TCPSTAT_NEED)
+		return -EOPNOTSUPP;
+	struct tcpstat s;
+	memset(&s, 0, sizeof(s));
+	memcpy(&s, buf, len < sizeof(s) ? len : sizeof(s));
+	out->active_opens = s.tcps_connattempt;
+	out->passive_opens = s.tcps_accepts;
+	out->attempt_fails = s.tcps_conndrops;
+	out->estab_resets = s.tcps_drops;
+	out->in_segs = s.tcps_rcvtotal;
+	/* RFC 4022: segments sent, excluding retransmissions. */
+	out->out_segs = s.tcps_sndtotal >= s.tcps_sndrexmitpack
+				? s.tcps_sndtotal - s.tcps_sndrexmitpack
+				: 0;
+	out->retrans_segs = s.tcps_sndrexmitpack;
+	out->in_errs = s.tcps_rcvbadsum + s.tcps_rcvbadoff + s.tcps_rcvshort;
+	/* FreeBSD counts no RSTs of their own: control segments (SYN, FIN or
+	 * RST) beyond one per closed connection, as net-snmp estimates. */
+	out->out_rsts = s.tcps_sndctrl >= s.tcps_closed ? s.tcps_sndctrl - s.tcps_closed : 0;
+	return 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * io.h - the sysctl calls both BSD backends make the same way (their I/O
+ * files only; BSD headers needed).
+ */
+#ifndef TT_BSD_IO_H
+#define TT_BSD_IO_H
+
+#include <stddef.h>
+
+#include "backend.h"
+
+/* Reads the value of mib into *buf (from tt_malloc) and its length into
+ * *len.  Asks the kernel for the size first and then grows the buffer on
+ * ENOMEM, a bounded number of times: FreeBSD then reports the bytes it
+ * copied, NetBSD and OpenBSD the bytes it needed, so neither is trusted
+ * alone.  ENOENT (a node this kernel lacks) reads as *buf = NULL, *len = 0.
+ * Returns 0 or -errno. */
+int tt_bsd_sysctl_read(const int *mib, unsigned miblen, void **buf, size_t *len);
+
+/* Drops the connection c through a tcpdrop(8)-style node (mib): the new
+ * value is two struct sockaddr_storage, the remote endpoint first, both of
+ * c's family, with sin_len set and the zone in sin6_scope_id for
+ * link-local addresses.  Returns 0, -ENOENT (no such connection), -EPERM,
+ * or another -errno. */
+int tt_bsd_drop(const int *mib, unsigned miblen, const struct tt_conn *c);
+
+/* Reads the TCP counters at mib and turns them into out with map (a
+ * walker); the RTO fields are the caller's.  Returns 0 or -errno. */
+int tt_bsd_tcp_counters(const int *mib, unsigned miblen,
+			int (*map)(const void *buf, size_t len, struct tt_tcp_mib *out),
+			struct tt_tcp_mib *out);
+
+#endif /* TT_BSD_IO_H */

@@ -1,0 +1,46 @@
+/*
+ * netbsd.h - the NetBSD backend's internal interface: the pure record
+ * walkers (walker.c), the read sequence (collect.c) and the I/O
+ * (sysctl.c, NetBSD only).
+ */
+#ifndef TT_NETBSD_H
+#define TT_NETBSD_H
+
+#include <stddef.h>
+
+#include "backend.h"
+#include "bsd.h"
+
+/* Offers every connection of a pcblist copy (an array of struct
+ * kinfo_pcb, from net.inet.tcp.pcblist or net.inet6.tcp6.pcblist) to col,
+ * skipping sockets that neither listen nor connect (TCPS_CLOSED) and
+ * records whose addresses are not of the record's family.  With owners (a
+ * finished table, possibly empty) every connection carries its owner
+ * (TT_CONN_PID_KNOWN).  Returns 0, -ENOMEM from the collector, or
+ * -EOPNOTSUPP when len is not a whole number of records of the size this
+ * build knows; then some connections may have been offered. */
+int tt_nbsd_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
+			 size_t nowners, struct tt_collector *col);
+
+/* The most owner entries a kern.file2 copy of len bytes yields. */
+size_t tt_nbsd_files_max(size_t len);
+
+/* Turns a kern.file2 KERN_FILE_BYPID copy (struct kinfo_file records) into
+ * a finished owner table in out (room for tt_nbsd_files_max(len) entries);
+ * sets *n.  Returns 0 or -EOPNOTSUPP when len is not a whole number of
+ * records. */
+int tt_nbsd_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, size_t *n);
+
+/* Fills the counters of out from a net.inet.tcp.stats copy (uint64_t
+ * counters indexed by TCP_STAT_*; the RTO fields are left alone).  Returns
+ * 0 or -EOPNOTSUPP when the copy is too short. */
+int tt_nbsd_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out);
+
+/* Reads and walks the lists from src for req: net.inet6.tcp6.pcblist,
+ * net.inet.tcp.pcblist when the IPv4 table is built (IPv4 traffic of
+ * IPv6 sockets is in the IPv6 list), and kern.file2 when req->owners.
+ * Returns 0 or -errno. */
+int tt_nbsd_collect(const struct tt_bsd_source *src, const struct tt_request *req,
+		    struct tt_collector *col);
+
+#endif /* TT_NETBSD_H */

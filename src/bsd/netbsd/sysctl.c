@@ -1,0 +1,123 @@
+/*
+ * sysctl.c - the NetBSD backend's I/O: the sysctl reads behind
+ * tt_nbsd_collect(), and the other tt_backend_* entry points
+ * (GetOwnerModuleFrom*Entry, SetTcpEntry, GetTcpStatistics*).
+ *
+ * Nodes used:
+ *   net.inet.tcp.pcblist, net.inet6.tcp6.pcblist   (dynamic: by name, then
+ *       {PCB_ALL, 0, sizeof(struct kinfo_pcb), INT_MAX} appended)
+ *   kern.file2  {CTL_KERN, KERN_FILE2, KERN_FILE_BYPID, 0 (all),
+ *                sizeof(struct kinfo_file), INT_MAX}
+ *   net.inet.tcp.drop, net.inet6.tcp6.drop, net.inet.tcp.stats
+ *   kern.proc2, kern.proc_args.<pid>.pathname
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcpmib.h"
+
+#include "layout.h"
+#include "netbsd.h"
+#include "seam.h"
+#include "io.h"
+
+/* A dynamic PCB list node with the four selector words appended. */
+static int read_pcblist(const char *name, void **buf, size_t *len)
+{
+	int mib[CTL_MAXNAME];
+	size_t n = CTL_MAXNAME - 4;
+	if (sysctlnametomib(name, mib, &n) != 0) {
+		*buf = NULL;
+		*len = 0;
+		return errno == ENOENT ? 0 : -errno; /* ENOENT: no such protocol */
+	}
+	mib[n] = PCB_ALL;
+	mib[n + 1] = 0;
+	mib[n + 2] = (int)sizeof(struct kinfo_pcb);
+	mib[n + 3] = INT_MAX;
+	return tt_bsd_sysctl_read(mib, (unsigned)n + 4, buf, len);
+}
+
+static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
+{
+	(void)ctx;
+	static const int files[] = { CTL_KERN, KERN_FILE2, KERN_FILE_BYPID, 0,
+				     (int)sizeof(struct kinfo_file), INT_MAX };
+	switch (list) {
+	case TT_BSD_PCB:
+		return read_pcblist("net.inet.tcp.pcblist", buf, len);
+	case TT_BSD_PCB6:
+		return read_pcblist("net.inet6.tcp6.pcblist", buf, len);
+	default:
+		return tt_bsd_sysctl_read(files, 6, buf, len);
+	}
+}
+
+int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
+{
+	const struct tt_bsd_source src = { read_list, NULL };
+	return tt_nbsd_collect(&src, req, col);
+}
+
+/* Owners were filled while collecting (TT_CONN_PID_KNOWN). */
+int tt_backend_owners(struct tt_owner_query *q)
+{
+	(void)q;
+	return 0;
+}
+
+int tt_backend_image(uint32_t pid, struct tt_image *out)
+{
+	memset(out, 0, sizeof(*out));
+	int mib[6] = { CTL_KERN, KERN_PROC2, KERN_PROC_PID, (int)pid,
+		       (int)sizeof(struct kinfo_proc2), 1 };
+	struct kinfo_proc2 kp;
+	size_t len = sizeof(kp);
+	if (sysctl(mib, 6, &kp, &len, NULL, 0) != 0)
+		return errno == EPERM ? -EACCES : -errno;
+	if (len < sizeof(kp))
+		return -ESRCH; /* no such process (or not visible) */
+	/* Start time in microseconds, + 1 so that it is never 0. */
+	out->key = (uint64_t)kp.p_ustart_sec * 1000000u + kp.p_ustart_usec + 1;
+	if (kp.p_flag & P_SYSTEM) {
+		out->kernel = true;
+		return 0;
+	}
+
+	int pmib[4] = { CTL_KERN, KERN_PROC_ARGS, (int)pid, KERN_PROC_PATHNAME };
+	char *path = NULL;
+	int err = tt_bsd_sysctl_read(pmib, 4, (void **)&path, &len);
+	if (err)
+		return err == -EPERM ? -EACCES : err;
+	if (!path || len == 0 || path[len - 1] != '\0' || len - 1 != strlen(path)) {
+		free(path);
+		return -EIO;
+	}
+	out->path = path;
+	out->len = len - 1;
+	return 0;
+}
+
+/* The drop node of the connection's family. */
+int tt_backend_destroy(const struct tt_conn *c)
+{
+	const int drop[] = { CTL_NET, c->family == AF_INET ? PF_INET : PF_INET6, IPPROTO_TCP,
+			     TCPCTL_DROP };
+	return tt_bsd_drop(drop, 4, c);
+}
+
+int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
+{
+	(void)family; /* one set of counters for IPv4 and IPv6 */
+	static const int stats[] = { CTL_NET, PF_INET, IPPROTO_TCP, TCPCTL_STATS };
+	int err = tt_bsd_tcp_counters(stats, 4, tt_nbsd_tcp_mib, out);
+	if (err)
+		return err;
+	out->rto_algorithm = MIB_TCP_RTO_VANJ;
+	out->rto_min = 1000; /* TCPTV_MIN: one second */
+	out->rto_max = 64000; /* TCPTV_REXMTMAX: 64 s */
+	out->max_conn = -1;
+	return 0;
+}
