@@ -1,0 +1,96 @@
+/*
+ * fixture_backend.c - the backend behind fixture_backend.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcpmib.h"
+
+#include "fixture_backend.h"
+#include "freebsd.h"
+#include "netbsd.h"
+#include "seam.h"
+
+struct fx_state fx;
+
+void fx_reset(void)
+{
+	for (size_t i = 0; i < FX_MAX_READS; i++)
+		bsd_buf_free(&fx.pcb[i]);
+	bsd_buf_free(&fx.pcb6);
+	bsd_buf_free(&fx.files);
+	bsd_buf_free(&fx.stats);
+	memset(&fx, 0, sizeof(fx));
+}
+
+/* A read hands out a fresh tt_malloc copy, as the sysctl I/O does. */
+static int copy_out(const struct bsd_buf *b, void **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	if (b->len == 0)
+		return 0;
+	void *p = tt_malloc(b->len);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, b->p, b->len);
+	*buf = p;
+	*len = b->len;
+	return 0;
+}
+
+static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
+{
+	(void)ctx;
+	int n = fx.reads[list]++;
+	if (fx.read_err[list])
+		return fx.read_err[list];
+	switch (list) {
+	case TT_BSD_PCB: {
+		size_t i = (size_t)n < fx.npcb ? (size_t)n : fx.npcb ? fx.npcb - 1 : 0;
+		return copy_out(&fx.pcb[i], buf, len);
+	}
+	case TT_BSD_PCB6:
+		return copy_out(&fx.pcb6, buf, len);
+	default:
+		return copy_out(&fx.files, buf, len);
+	}
+}
+
+int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
+{
+	const struct tt_bsd_source src = { read_list, NULL };
+	return fx.os == FX_FREEBSD ? tt_fbsd_collect(&src, req, col)
+				   : tt_nbsd_collect(&src, req, col);
+}
+
+int tt_backend_owners(struct tt_owner_query *q)
+{
+	(void)q;
+	return 0;
+}
+
+int tt_backend_image(uint32_t pid, struct tt_image *out)
+{
+	(void)pid;
+	memset(out, 0, sizeof(*out));
+	return -EOPNOTSUPP;
+}
+
+int tt_backend_destroy(const struct tt_conn *c)
+{
+	(void)c;
+	return -EOPNOTSUPP;
+}
+
+int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
+{
+	(void)family;
+	memset(out, 0, sizeof(*out));
+	int err = fx.os == FX_FREEBSD ? tt_fbsd_tcp_mib(fx.stats.p, fx.stats.len, out)
+				      : tt_nbsd_tcp_mib(fx.stats.p, fx.stats.len, out);
+	out->rto_algorithm = MIB_TCP_RTO_VANJ;
+	out->max_conn = -1;
+	return err;
+}

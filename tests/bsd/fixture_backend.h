@@ -1,0 +1,38 @@
+/*
+ * fixture_backend.h - TEST ONLY.  A backend that runs the real BSD read
+ * sequences and walkers (tt_fbsd_collect, tt_nbsd_collect) on buffers the
+ * test built, so the whole front end can be exercised on BSD records:
+ * rows, sorting, sizing, owners, statistics.
+ */
+#ifndef TT_BSD_FIXTURE_BACKEND_H
+#define TT_BSD_FIXTURE_BACKEND_H
+
+#include <stddef.h>
+
+#include "bsd.h"
+#include "fixtures.h"
+
+enum fx_os { FX_FREEBSD, FX_NETBSD };
+
+#define FX_MAX_READS 8
+
+struct fx_state {
+	enum fx_os os;
+	/* Successive reads of TT_BSD_PCB return pcb[0], pcb[1], ... and the
+	 * last one again once they run out. */
+	struct bsd_buf pcb[FX_MAX_READS];
+	size_t npcb;
+	struct bsd_buf pcb6; /* NetBSD's IPv6 list */
+	struct bsd_buf files;
+	struct bsd_buf stats;
+	int read_err[3]; /* per enum tt_bsd_list: returned instead of data */
+	/* Observations: reads per enum tt_bsd_list. */
+	int reads[3];
+};
+
+extern struct fx_state fx;
+
+/* Frees every buffer and clears fx for the next test. */
+void fx_reset(void);
+
+#endif /* TT_BSD_FIXTURE_BACKEND_H */

@@ -1,0 +1,25 @@
+/*
+ * suite.h - TEST ONLY.  Checks both BSD front-end suites make the same way.
+ */
+#ifndef TT_BSD_SUITE_H
+#define TT_BSD_SUITE_H
+
+#include <stdint.h>
+
+#include <iphlpapi.h>
+
+/* Asserts every field of an IPv4 row (addresses as text, NULL for 0;
+ * ports host order). */
+void fx_expect_row4(const MIB_TCPROW2 *r, DWORD state, const char *laddr, uint16_t lport,
+		    const char *raddr, uint16_t rport, DWORD pid);
+
+/* Asserts that the IPv4 owner table is ERROR_NOT_SUPPORTED and that
+ * nothing was written to the caller's buffer (against a guard page). */
+void fx_expect_not_supported(void);
+
+/* Makes every allocation of one GetTcpTable2 call fail in turn (the
+ * fault hooks) and asserts ERROR_NOT_ENOUGH_MEMORY each time; the call
+ * must make at least at_least allocations. */
+void fx_every_allocation_fails(long at_least);
+
+#endif /* TT_BSD_SUITE_H */

@@ -1,0 +1,380 @@
+/*
+ * test_bsd_netbsd.c - the NetBSD backend's read sequence and walkers
+ * (src/bsd/netbsd) under the real front end, on kinfo_pcb / kinfo_file
+ * buffers built from the transcribed records: the two PCB lists, the
+ * IPv4 traffic of IPv6 sockets, dual-stack listeners, KAME zones, owners
+ * from kern.file2, sizing, statistics and malformed buffers.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <check.h>
+#include <iphlpapi.h>
+
+#include "fixture_backend.h"
+#include "guard.h"
+#include "hooks.h"
+#include "netbsd.h"
+#include "run_suite.h"
+#include "suite.h"
+#include "table_get.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define DTYPE_SOCKET 2
+#define DTYPE_PIPE 3
+#define V6ONLY 0x8000
+
+enum {
+	PCB_A = 0xffff800011110000u,
+	PCB_B = 0xffff800011110100u,
+	PCB_C = 0xffff800011110200u,
+	PCB_D = 0xffff800011110300u,
+	SO_A = 0xffff800022220000u,
+	SO_B = 0xffff800022220100u,
+	SO_C = 0xffff800022220200u,
+	SO_D = 0xffff800022220300u,
+};
+
+static void setup(void)
+{
+	fx_reset();
+	tt_hooks_reset();
+	fx.os = FX_NETBSD;
+}
+
+static void teardown(void)
+{
+	fx_reset();
+	tt_hooks_reset();
+}
+
+static void serve(const struct nb_pcb *v4, size_t n4, const struct nb_pcb *v6, size_t n6)
+{
+	fx.pcb[0] = nb_list(v4, n4);
+	fx.npcb = 1;
+	fx.pcb6 = nb_list(v6, n6);
+}
+
+static void own(uint32_t pid, uint64_t so)
+{
+	nb_file(&fx.files, pid, DTYPE_SOCKET, so);
+}
+
+/* An IPv4 server (pid 10) with a client (pid 20); an IPv6 server on ::1
+ * (pid 30) with a connection from a client without a descriptor
+ * (TIME_WAIT keeps its socket on NetBSD, but no file refers to it). */
+static const struct nb_pcb v4_set[] = {
+	{ 4, FX_ESTABLISHED, "127.0.0.1", "127.0.0.1", 80, 60000, 0, 0, PCB_B, SO_B },
+	{ 4, FX_LISTEN, NULL, NULL, 80, 0, 0, 0, PCB_A, SO_A },
+	{ 4, FX_ESTABLISHED, "127.0.0.1", "127.0.0.1", 60000, 80, 0, 0, PCB_C, SO_C },
+};
+static const struct nb_pcb v6_set[] = {
+	{ 6, FX_LISTEN, "::1", NULL, 443, 0, 0, 0, PCB_A + 8, SO_A + 8, V6ONLY },
+	{ 6, FX_TIME_WAIT, "::1", "::1", 443, 61000, 0, 0, PCB_D, SO_D, V6ONLY },
+};
+
+static void serve_sets(void)
+{
+	serve(v4_set, N(v4_set), v6_set, N(v6_set));
+	own(10, SO_A);
+	own(10, SO_B);
+	own(20, SO_C);
+	own(30, SO_A + 8);
+	nb_file(&fx.files, 40, DTYPE_PIPE, SO_D); /* not a socket */
+}
+
+START_TEST(ipv4_rows_every_field)
+{
+	serve_sets();
+	PMIB_TCPTABLE2 t = get4_2();
+	ck_assert_uint_eq(t->dwNumEntries, 3);
+	fx_expect_row4(&ROW(t, 0), MIB_TCP_STATE_LISTEN, NULL, 80, NULL, 0, 10);
+	fx_expect_row4(&ROW(t, 1), MIB_TCP_STATE_ESTAB, "127.0.0.1", 80, "127.0.0.1", 60000, 10);
+	fx_expect_row4(&ROW(t, 2), MIB_TCP_STATE_ESTAB, "127.0.0.1", 60000, "127.0.0.1", 80, 20);
+	free(t);
+	/* The IPv4 table needs both lists (IPv6 sockets can carry IPv4). */
+	ck_assert_int_eq(fx.reads[TT_BSD_PCB], 2);
+	ck_assert_int_eq(fx.reads[TT_BSD_PCB6], 2);
+	ck_assert_int_eq(fx.reads[TT_BSD_FILES], 2);
+}
+END_TEST
+
+START_TEST(ipv6_rows_every_field)
+{
+	serve_sets();
+	PMIB_TCP6TABLE2 t = get6_2();
+	ck_assert_uint_eq(t->dwNumEntries, 2);
+	MIB_TCP6ROW2 *r = &ROW(t, 0);
+	ck_assert(addr6_is(&r->LocalAddr, "::1"));
+	ck_assert_uint_eq(r->dwLocalPort, htons(443));
+	ck_assert_uint_eq(r->State, MIB_TCP_STATE_LISTEN);
+	ck_assert_uint_eq(r->dwOwningPid, 30);
+	r = &ROW(t, 1);
+	ck_assert(addr6_is(&r->RemoteAddr, "::1"));
+	ck_assert_uint_eq(r->dwRemotePort, htons(61000));
+	ck_assert_uint_eq(r->State, MIB_TCP_STATE_TIME_WAIT);
+	ck_assert_uint_eq(r->dwOwningPid, 0);
+	ck_assert_uint_eq(r->dwLocalScopeId, 0);
+	free(t);
+	/* The IPv6 table reads only the IPv6 list. */
+	ck_assert_int_eq(fx.reads[TT_BSD_PCB], 0);
+	PMIB_TCP6TABLE b = get6();
+	ck_assert_uint_eq(b->dwNumEntries, 2);
+	free(b);
+	ck_assert_int_eq(fx.reads[TT_BSD_FILES], 2); /* only for the owner table */
+}
+END_TEST
+
+/* An IPv6 listener on :: without IPV6_V6ONLY is in both tables; with it,
+ * only in the IPv6 one.  IPv4 connections of IPv6 sockets (v4-mapped
+ * addresses in the IPv6 list) are IPv4 rows. */
+START_TEST(dual_stack_and_v4_mapped)
+{
+	static const struct nb_pcb v6[] = {
+		{ 6, FX_LISTEN, NULL, NULL, 8080, 0, 0, 0, PCB_A, SO_A, 0 },
+		{ 6, FX_LISTEN, NULL, NULL, 8081, 0, 0, 0, PCB_B, SO_B, V6ONLY },
+		{ 6, FX_ESTABLISHED, "::ffff:10.0.0.1", "::ffff:10.0.0.2", 8080, 41000, 0, 0, PCB_C,
+		  SO_C, 0 },
+	};
+	serve(NULL, 0, v6, N(v6));
+	own(5, SO_A);
+	own(5, SO_B);
+	own(6, SO_C);
+	PMIB_TCPTABLE2 t4 = get4_2();
+	ck_assert_uint_eq(t4->dwNumEntries, 2);
+	ck_assert_uint_eq(ROW(t4, 0).dwLocalAddr, 0);
+	ck_assert_uint_eq(ROW(t4, 0).dwLocalPort, htons(8080));
+	ck_assert_uint_eq(ROW(t4, 0).dwState, MIB_TCP_STATE_LISTEN);
+	ck_assert_uint_eq(ROW(t4, 0).dwOwningPid, 5);
+	ck_assert_uint_eq(ROW(t4, 1).dwLocalAddr, a4("10.0.0.1"));
+	ck_assert_uint_eq(ROW(t4, 1).dwRemoteAddr, a4("10.0.0.2"));
+	ck_assert_uint_eq(ROW(t4, 1).dwRemotePort, htons(41000));
+	ck_assert_uint_eq(ROW(t4, 1).dwOwningPid, 6);
+	free(t4);
+	PMIB_TCP6TABLE2 t6 = get6_2();
+	ck_assert_uint_eq(t6->dwNumEntries, 2);
+	ck_assert_uint_eq(ROW(t6, 0).dwLocalPort, htons(8080));
+	ck_assert_uint_eq(ROW(t6, 1).dwLocalPort, htons(8081));
+	free(t6);
+}
+END_TEST
+
+START_TEST(link_local_embedded_zone_becomes_scope_id)
+{
+	static const struct nb_pcb v6[] = {
+		{ 6, FX_ESTABLISHED, "fe80::1", "fe80::2", 22, 50000, 4, 4, PCB_A, SO_A },
+		{ 6, FX_LISTEN, "fe80::1", NULL, 23, 0, 0x0203, 0, PCB_B, SO_B },
+	};
+	serve(NULL, 0, v6, N(v6));
+	PMIB_TCP6TABLE2 t = get6_2();
+	ck_assert_uint_eq(t->dwNumEntries, 2);
+	ck_assert(addr6_is(&ROW(t, 0).LocalAddr, "fe80::1"));
+	ck_assert_uint_eq(ROW(t, 0).dwLocalScopeId, 4);
+	ck_assert(addr6_is(&ROW(t, 0).RemoteAddr, "fe80::2"));
+	ck_assert_uint_eq(ROW(t, 0).dwRemoteScopeId, 4);
+	ck_assert(addr6_is(&ROW(t, 1).LocalAddr, "fe80::1"));
+	ck_assert_uint_eq(ROW(t, 1).dwLocalScopeId, 0x0203);
+	free(t);
+}
+END_TEST
+
+START_TEST(shared_socket_lowest_pid)
+{
+	serve(v4_set, 1, NULL, 0);
+	own(300, SO_B);
+	own(120, SO_B);
+	own(4000, SO_B);
+	PMIB_TCPTABLE2 t = get4_2();
+	ck_assert_uint_eq(t->dwNumEntries, 1);
+	ck_assert_uint_eq(ROW(t, 0).dwOwningPid, 120);
+	free(t);
+}
+END_TEST
+
+START_TEST(empty_lists)
+{
+	serve(NULL, 0, NULL, 0);
+	PMIB_TCPTABLE2 t = get4_2();
+	ck_assert_uint_eq(t->dwNumEntries, 0);
+	free(t);
+	PMIB_TCP6TABLE2 t6 = get6_2();
+	ck_assert_uint_eq(t6->dwNumEntries, 0);
+	free(t6);
+}
+END_TEST
+
+/* Records that are not connections or do not make sense: skipped. */
+START_TEST(non_connections_are_skipped)
+{
+	static const struct nb_pcb v4[] = {
+		{ 4, FX_CLOSED, "10.0.0.1", NULL, 5, 0, 0, 0, PCB_A, SO_A },
+		{ 4, 12, "10.0.0.1", "10.0.0.2", 6, 7, 0, 0, PCB_A, SO_A },
+		{ 4, FX_ESTABLISHED, "10.0.0.1", "10.0.0.2", 6, 8, 0, 0, PCB_A, SO_A, 0, 17 },
+		/* a peer sockaddr of the other family */
+		{ 4, FX_ESTABLISHED, "10.0.0.1", "2001:db8::1", 6, 9, 0, 0, PCB_B, SO_B, 0, 0, 6 },
+		{ 4, FX_SYN_SENT, "10.0.0.1", "10.0.0.2", 6, 10, 0, 0, PCB_C, SO_C },
+	};
+	serve(v4, N(v4), NULL, 0);
+	PMIB_TCPTABLE t = get4();
+	ck_assert_uint_eq(t->dwNumEntries, 1);
+	ck_assert_uint_eq(ROW(t, 0).dwState, MIB_TCP_STATE_SYN_SENT);
+	free(t);
+}
+END_TEST
+
+/* A socket that is not connected has no peer sockaddr: remote 0. */
+START_TEST(unconnected_peer_is_zero)
+{
+	static const struct nb_pcb v4[] = {
+		{ 4, FX_SYN_SENT, "10.0.0.1", NULL, 6, 0, 0, 0, PCB_A, SO_A, 0, 0, -1 },
+	};
+	serve(v4, N(v4), NULL, 0);
+	PMIB_TCPTABLE t = get4();
+	ck_assert_uint_eq(t->dwNumEntries, 1);
+	ck_assert_uint_eq(ROW(t, 0).dwRemoteAddr, 0);
+	ck_assert_uint_eq(ROW(t, 0).dwRemotePort, 0);
+	free(t);
+}
+END_TEST
+
+/* A list that is not a whole number of kinfo_pcb records (a cut copy,
+ * or a kernel with another record size): ERROR_NOT_SUPPORTED. */
+START_TEST(truncated_or_resized_records_are_not_supported)
+{
+	struct bsd_buf whole = nb_list(v4_set, N(v4_set));
+	const size_t cuts[] = { whole.len - 1, nb_pcb_size() + 8, 1 };
+	for (size_t i = 0; i < N(cuts); i++) {
+		fx_reset();
+		fx.os = FX_NETBSD;
+		fx.pcb[0] = bsd_buf_cut(&whole, cuts[i]);
+		fx.npcb = 1;
+		fx_expect_not_supported();
+		fx_reset();
+		fx.os = FX_NETBSD;
+		fx.pcb6 = bsd_buf_cut(&whole, cuts[i]);
+		fx_expect_not_supported();
+	}
+	bsd_buf_free(&whole);
+	/* kinfo_file copies likewise, for the owner classes only. */
+	fx_reset();
+	fx.os = FX_NETBSD;
+	serve(v4_set, N(v4_set), NULL, 0);
+	own(1, SO_A);
+	fx.files.len -= 4;
+	ULONG size = 0;
+	ck_assert_uint_eq(GetTcpTable2(NULL, &size, TRUE), ERROR_NOT_SUPPORTED);
+	PMIB_TCPTABLE t = get4();
+	ck_assert_uint_eq(t->dwNumEntries, 3);
+	free(t);
+}
+END_TEST
+
+START_TEST(read_errors)
+{
+	serve_sets();
+	ULONG size = 0;
+	fx.read_err[TT_BSD_PCB6] = -EACCES;
+	ck_assert_uint_eq(GetTcp6Table(NULL, &size, TRUE), ERROR_NOT_SUPPORTED);
+	fx.read_err[TT_BSD_PCB6] = 0;
+	fx.read_err[TT_BSD_PCB] = -ENOMEM;
+	ck_assert_uint_eq(GetTcpTable(NULL, &size, TRUE), ERROR_NOT_ENOUGH_MEMORY);
+	ck_assert_uint_eq(GetTcp6Table(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+}
+END_TEST
+
+START_TEST(sizing_and_extended_classes)
+{
+	serve_sets();
+	ULONG size = 0;
+	ck_assert_uint_eq(GetTcp6Table2(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(size, offsetof(MIB_TCP6TABLE2, table) + 2 * sizeof(MIB_TCP6ROW2));
+	struct tt_guarded g = tt_guarded_alloc(size);
+	ck_assert_uint_eq(GetTcp6Table2((PMIB_TCP6TABLE2)g.buf, &size, TRUE), NO_ERROR);
+	tt_guarded_free(&g);
+
+	size = 0;
+	ck_assert_uint_eq(GetExtendedTcpTable(NULL, &size, TRUE, AF_INET6,
+					      TCP_TABLE_OWNER_PID_CONNECTIONS, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(size, offsetof(MIB_TCP6TABLE_OWNER_PID, table) +
+					sizeof(MIB_TCP6ROW_OWNER_PID));
+	PMIB_TCP6TABLE_OWNER_PID t = malloc(size);
+	ck_assert_uint_eq(GetExtendedTcpTable(t, &size, TRUE, AF_INET6,
+					      TCP_TABLE_OWNER_PID_CONNECTIONS, 0),
+			  NO_ERROR);
+	ck_assert_uint_eq(t->dwNumEntries, 1);
+	ck_assert_uint_eq(ROW(t, 0).dwState, MIB_TCP_STATE_TIME_WAIT);
+	ck_assert_uint_eq(ROW(t, 0).dwOwningPid, 0);
+	free(t);
+	size = 0;
+	ck_assert_uint_eq(GetExtendedTcpTable(NULL, &size, TRUE, AF_INET, TCP_TABLE_BASIC_LISTENER, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(size, sizeof(DWORD) + sizeof(MIB_TCPROW));
+}
+END_TEST
+
+START_TEST(statistics_from_counters)
+{
+	serve_sets();
+	const struct fx_tcpstat s = { .connattempt = 5, .accepts = 6, .drops = 7, .conndrops = 8,
+				      .closed = 9, .sndtotal = 100, .sndrexmitpack = 20,
+				      .sndctrl = 19, .rcvtotal = 200, .rcvbadsum = 1,
+				      .rcvbadoff = 1, .rcvshort = 1 };
+	fx.stats = nb_tcpstat(&s, 40); /* a kernel with more counters */
+	MIB_TCPSTATS st;
+	ck_assert_uint_eq(GetTcpStatisticsEx(&st, AF_INET6), NO_ERROR);
+	ck_assert_uint_eq(st.dwActiveOpens, 5);
+	ck_assert_uint_eq(st.dwPassiveOpens, 6);
+	ck_assert_uint_eq(st.dwEstabResets, 7);
+	ck_assert_uint_eq(st.dwAttemptFails, 8);
+	ck_assert_uint_eq(st.dwOutSegs, 80);
+	ck_assert_uint_eq(st.dwRetransSegs, 20);
+	ck_assert_uint_eq(st.dwInSegs, 200);
+	ck_assert_uint_eq(st.dwInErrs, 3);
+	ck_assert_uint_eq(st.dwOutRsts, 10);
+	ck_assert_uint_eq(st.dwNumConns, 1); /* the IPv6 table's connections */
+	ck_assert_uint_eq(st.dwCurrEstab, 0);
+	/* Fewer counters than the backend reads. */
+	fx.stats.len = 16 * 8;
+	ck_assert_uint_eq(GetTcpStatisticsEx(&st, AF_INET6), ERROR_NOT_SUPPORTED);
+}
+END_TEST
+
+START_TEST(allocation_failures)
+{
+	serve_sets();
+	fx_every_allocation_fails(4); /* two lists, kern.file2, owner table, ... */
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("bsd-netbsd");
+	TCase *tc = tcase_create("netbsd");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ipv4_rows_every_field);
+	tcase_add_test(tc, ipv6_rows_every_field);
+	tcase_add_test(tc, dual_stack_and_v4_mapped);
+	tcase_add_test(tc, link_local_embedded_zone_becomes_scope_id);
+	tcase_add_test(tc, shared_socket_lowest_pid);
+	tcase_add_test(tc, empty_lists);
+	tcase_add_test(tc, non_connections_are_skipped);
+	tcase_add_test(tc, unconnected_peer_is_zero);
+	tcase_add_test(tc, truncated_or_resized_records_are_not_supported);
+	tcase_add_test(tc, read_errors);
+	tcase_add_test(tc, sizing_and_extended_classes);
+	tcase_add_test(tc, statistics_from_counters);
+	tcase_add_test(tc, allocation_failures);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tt_run_suite(suite());
+}

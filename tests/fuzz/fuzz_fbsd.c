@@ -1,0 +1,32 @@
+/*
+ * fuzz_fbsd.c - the FreeBSD walkers (src/bsd/freebsd/walker.c, on the
+ * transcribed records) on arbitrary bytes; see bsd_fuzz.h.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "bsd_fuzz.h"
+#include "freebsd.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A walk only succeeds on a well-framed list. */
+static void check(const uint8_t *pcbs, size_t plen, int walk_err)
+{
+	int framing = tt_fbsd_pcblist_check(pcbs, plen);
+	if (walk_err == 0 && framing != 0 && framing != -EAGAIN)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct bsd_fuzz_ops ops = {
+		{ tt_fbsd_files_max, tt_fbsd_files_owners },
+		tt_fbsd_pcblist_walk,
+		tt_fbsd_tcp_mib,
+		check,
+	};
+	bsd_fuzz_run(&ops, data, size);
+	return 0;
+}
