@@ -1,0 +1,152 @@
+#!/bin/sh
+# bsd-check.sh - checks a BSD backend against real BSD headers, from Linux.
+#
+#   scripts/bsd-check.sh freebsd|netbsd SYSROOT [TARGET]
+#
+# SYSROOT holds the BSD's headers in usr/include (a real sysroot, or one
+# made by scripts/bsd-sysroot.sh from a source snapshot).  TARGET defaults to
+# x86_64-unknown-freebsd13.0 / x86_64-unknown-netbsd7.99.
+#
+#  1. layout: tests/bsd/layout_dump.c, built natively on the project's own
+#     transcription of the records (tests/bsd/<os>_transcribed.h), prints
+#     every size, offset, member size and constant the walker relies on as
+#     static assertions; they are compiled for TARGET against the real
+#     headers (src/bsd/<os>/layout.h in its non-test mode).
+#  2. sources: every src/bsd/*.c and src/bsd/<os>/*.c is compiled for TARGET
+#     with clang -Wall -Wextra -Werror -fsyntax-only (and the project's
+#     other warnings), then the front end (src/common/*.c) too;
+#  3. the netstat port (tools/tcptable) and the examples, when the sysroot
+#     has C library headers.
+#
+# Where the sysroot has no C library headers (a bare sys/ tree), minimal
+# stand-ins for the few libc declarations the sources use are generated
+# and searched after the sysroot (-idirafter), so real headers always win.
+# Prints one line per check and a summary; exits 1 if any check failed.
+set -u
+cd "$(dirname "$0")/.."
+
+[ $# -ge 2 ] || { sed -n '2,22p' "$0"; exit 2; }
+os=$1
+sysroot=$(cd "$2" && pwd) || exit 2
+case $os in
+freebsd) target=${3:-x86_64-unknown-freebsd13.0} ;;
+netbsd) target=${3:-x86_64-unknown-netbsd7.99} ;;
+*) echo "bsd-check.sh: unknown system '$os'" >&2; exit 2 ;;
+esac
+[ -d "$sysroot/usr/include/sys" ] || { echo "bsd-check.sh: no $sysroot/usr/include/sys" >&2; exit 2; }
+CLANG=${CLANG:-clang}
+HOSTCC=${HOSTCC:-cc}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- libc stand-ins, only for headers the sysroot lacks.
+stubs=$tmp/stubs
+mkdir -p "$stubs/arpa"
+stub() {
+	[ -e "$sysroot/usr/include/$1" ] || cat >"$stubs/$1"
+}
+stub errno.h <<'EOF'
+#include <sys/errno.h>
+EOF
+stub stdlib.h <<'EOF'
+#include <stddef.h>
+void *malloc(size_t);
+void *calloc(size_t, size_t);
+void *realloc(void *, size_t);
+void *reallocarray(void *, size_t, size_t);
+void free(void *);
+EOF
+stub string.h <<'EOF'
+#include <stddef.h>
+void *memcpy(void *restrict, const void *restrict, size_t);
+void *memmove(void *, const void *, size_t);
+void *memset(void *, int, size_t);
+int memcmp(const void *, const void *, size_t);
+size_t strlen(const char *);
+EOF
+stub time.h <<'EOF'
+#include <sys/types.h>
+#include <sys/timespec.h>
+EOF
+stub wchar.h <<'EOF'
+#include <stddef.h>
+EOF
+stub arpa/inet.h <<'EOF'
+#include <netinet/in.h>
+EOF
+
+# The defines meson.build sets for that system.
+case $os in
+netbsd) sysdefs=-DTT_USE_REALLOCARR ;;
+*) sysdefs= ;;
+esac
+
+flags="--target=$target --sysroot=$sysroot -idirafter $stubs -std=c11
+ -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ -Wformat=2 -Wpointer-arith -Wvla -Wno-missing-field-initializers
+ -DTCPTABLE_BUILDING $sysdefs -Iinclude -Isrc/common -Isrc/bsd -Isrc/bsd/$os"
+
+failed=0
+checked=0
+report() { # report NAME STATUS LOG
+	checked=$((checked + 1))
+	if [ "$2" -eq 0 ]; then
+		echo "PASS  $target  $1"
+	else
+		failed=$((failed + 1))
+		echo "FAIL  $target  $1"
+		sed 's/^/      /' "$3"
+	fi
+}
+
+# ---- 1. layout
+if $HOSTCC -std=c11 -Wall -Wextra -Werror -DTT_BSD_TRANSCRIBED -Itests/bsd -Isrc/bsd \
+	-Isrc/bsd/"$os" tests/bsd/layout_dump.c -o "$tmp/layout_dump" 2>"$tmp/log"; then
+	{
+		echo '#include <stddef.h>'
+		echo '#include "layout.h"'
+		"$tmp/layout_dump"
+	} >"$tmp/layout_check.c"
+	n=$(grep -c '^_Static_assert' "$tmp/layout_check.c")
+	# shellcheck disable=SC2086
+	$CLANG $flags -fsyntax-only "$tmp/layout_check.c" >"$tmp/log" 2>&1
+	report "layout: $n assertions from tests/bsd/${os}_transcribed.h" $? "$tmp/log"
+else
+	report "layout: building tests/bsd/layout_dump.c" 1 "$tmp/log"
+fi
+
+# NetBSD: the IN6P_IPV6_V6ONLY value the walker spells out, where the
+# header that defines it exists (it moved in NetBSD 10).
+if [ "$os" = netbsd ] && [ -e "$sysroot/usr/include/netinet6/in6_pcb.h" ]; then
+	printf '%s\n' '#include <stdbool.h>' '#include <sys/types.h>' '#include <sys/socket.h>' \
+		'#include <net/route.h>' '#include <netinet/in.h>' '#include <netinet6/in6_pcb.h>' \
+		'#include "layout.h"' \
+		'_Static_assert(IN6P_IPV6_V6ONLY == TT_NB_IN6P_IPV6_V6ONLY, "IN6P_IPV6_V6ONLY");' \
+		>"$tmp/v6only.c"
+	# shellcheck disable=SC2086
+	$CLANG $flags -fsyntax-only "$tmp/v6only.c" >"$tmp/log" 2>&1
+	report "layout: IN6P_IPV6_V6ONLY from netinet6/in6_pcb.h" $? "$tmp/log"
+fi
+
+# ---- 2. sources
+for f in src/bsd/*.c src/bsd/"$os"/*.c src/common/*.c; do
+	# shellcheck disable=SC2086
+	$CLANG $flags -fsyntax-only "$f" >"$tmp/log" 2>&1
+	report "$f" $? "$tmp/log"
+done
+
+# ---- 3. the netstat port and the examples, where the sysroot has the
+# C library's headers (a bare sys/ tree has not).
+if [ -e "$sysroot/usr/include/stdio.h" ]; then
+	for f in tools/tcptable/*.c examples/*.c; do
+		# shellcheck disable=SC2086
+		$CLANG $flags -D_GNU_SOURCE -fsyntax-only "$f" >"$tmp/log" 2>&1
+		report "$f" $? "$tmp/log"
+	done
+else
+	echo "SKIP  $target  tools/tcptable/*.c examples/*.c: no C library headers in $sysroot"
+fi
+
+echo "bsd-check: $os, $target: $((checked - failed)) of $checked checks passed"
+[ $failed -eq 0 ]

@@ -1,0 +1,64 @@
+#!/bin/sh
+# bsd-sysroot.sh - assembles a directory of BSD headers (SYSROOT/usr/include,
+# laid out as the BSD installs them) from a fetched source snapshot, for
+# scripts/bsd-check.sh.  The result is scratch: never commit it.
+#
+#   scripts/bsd-sysroot.sh freebsd GITDIR OUT
+#       GITDIR: a git snapshot of F-Stack/f-stack, whose freebsd/ directory
+#       is a FreeBSD 13.0 sys/ tree (kernel and userland-visible headers;
+#       no libc headers, bsd-check.sh supplies minimal stand-ins).
+#       A real FreeBSD sysroot (e.g. base.txz unpacked) works as it is.
+#   scripts/bsd-sysroot.sh netbsd GITDIR OUT
+#       GITDIR: a git snapshot of rumpkernel/src-netbsd (branch all-src:
+#       NetBSD 7.99 include/, sys/ and lib/libpthread).
+set -eu
+
+[ $# -eq 3 ] || { sed -n '2,14p' "$0"; exit 2; }
+os=$1
+git_dir=$2
+out=$3
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+inc=$out/usr/include
+mkdir -p "$inc"
+
+case $os in
+freebsd)
+	git --git-dir="$git_dir" archive HEAD freebsd/sys freebsd/netinet \
+		freebsd/netinet6 freebsd/net freebsd/amd64/include \
+		freebsd/x86/include freebsd/vm freebsd/bsm | tar -x -C "$scratch"
+	s=$scratch/freebsd
+	cp -R "$s/sys" "$inc/sys"
+	cp -R "$s/netinet" "$inc/netinet"
+	cp -R "$s/netinet6" "$inc/netinet6"
+	cp -R "$s/net" "$inc/net"
+	cp -R "$s/amd64/include" "$inc/machine"
+	cp -R "$s/x86/include" "$inc/x86"
+	cp -R "$s/vm" "$inc/vm"
+	cp -R "$s/bsm" "$inc/bsm"
+	;;
+netbsd)
+	ref=all-src
+	git --git-dir="$git_dir" archive "$ref" include sys/sys sys/netinet \
+		sys/netinet6 sys/net sys/arch/amd64/include sys/arch/x86/include \
+		sys/uvm sys/altq lib/libpthread/pthread.h lib/libpthread/pthread_types.h \
+		lib/libpthread/pthread_queue.h | tar -x -C "$scratch"
+	cp -R "$scratch/include/." "$inc/"
+	cp -R "$scratch/sys/sys" "$inc/sys"
+	cp -R "$scratch/sys/netinet" "$inc/netinet"
+	cp -R "$scratch/sys/netinet6" "$inc/netinet6"
+	cp -R "$scratch/sys/net" "$inc/net"
+	cp -R "$scratch/sys/arch/amd64/include" "$inc/machine"
+	cp -R "$scratch/sys/arch/amd64/include" "$inc/amd64"
+	cp -R "$scratch/sys/arch/x86/include" "$inc/x86"
+	cp -R "$scratch/sys/uvm" "$inc/uvm"
+	cp -R "$scratch/sys/altq" "$inc/altq"
+	cp "$scratch"/lib/libpthread/pthread*.h "$inc/"
+	;;
+*)
+	echo "bsd-sysroot.sh: unknown system '$os' (freebsd or netbsd)" >&2
+	exit 2
+	;;
+esac
+echo "bsd-sysroot.sh: $os headers in $inc"
