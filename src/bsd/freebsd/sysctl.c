@@ -104,8 +104,7 @@ int tt_backend_image(uint32_t pid, struct tt_image *out)
 	return -ENOMEM;
 }
 
-/* tcpdrop(8): one node for both families.  The kernel leaves listening
- * sockets alone and reports success for them. */
+/* tcpdrop(8): one node for both families. */
 int tt_backend_destroy(const struct tt_conn *c)
 {
 	static const int drop[] = { CTL_NET, PF_INET, IPPROTO_TCP, TCPCTL_DROP };
