@@ -26,6 +26,7 @@ int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 	tt_mock.collect_calls++;
 	tt_mock.last_table = req->table;
 	tt_mock.last_states = req->states;
+	tt_mock.last_owners = req->owners;
 	if (tt_mock.restart_after) {
 		size_t mark = tt_collector_mark(col);
 		int err = deliver(col, tt_mock.restart_after < tt_mock.n ? tt_mock.restart_after

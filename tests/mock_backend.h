@@ -5,6 +5,7 @@
 #ifndef TT_MOCK_BACKEND_H
 #define TT_MOCK_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,7 @@ struct tt_mock {
 	int collect_calls, owner_calls, image_calls, destroy_calls;
 	size_t claims_made;
 	unsigned last_table, last_states;
+	bool last_owners;
 	uint32_t last_image_pid;
 };
 

@@ -24,8 +24,9 @@
 struct tt_request {
 	unsigned table; /* TT_TABLE_V4 or TT_TABLE_V6: the table being built */
 	unsigned states; /* TT_STATES_*: which rows are wanted */
-	/* The call returns owners.  Backends that learn owners while
-	 * collecting (the BSDs) read them only then. */
+	/* The call may return rows with owners (it returns owners and the
+	 * caller's buffer holds at least one row).  Backends that learn owners
+	 * while collecting (the BSDs) read them only then. */
 	bool owners;
 };
 

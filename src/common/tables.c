@@ -226,7 +226,10 @@ DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, UL
 	if (!size)
 		return ERROR_INVALID_PARAMETER;
 
-	struct tt_request req = { lay->table, states, lay->owners };
+	/* A buffer that cannot hold a row (the sizing call) gets no row, so
+	 * backends that read owners while collecting need not read them. */
+	bool can_fill = table && *size >= lay->header + lay->row_size;
+	struct tt_request req = { lay->table, states, lay->owners && can_fill };
 	struct tt_snapshot snap;
 	int err = tt_snapshot_take(&snap, &req);
 	if (err)

@@ -13,8 +13,9 @@
 void fx_expect_row4(const MIB_TCPROW2 *r, DWORD state, const char *laddr, uint16_t lport,
 		    const char *raddr, uint16_t rport, DWORD pid);
 
-/* Asserts that the IPv4 owner table is ERROR_NOT_SUPPORTED and that
- * nothing was written to the caller's buffer (against a guard page). */
+/* Asserts that filling the IPv4 owner table (a buffer with room for rows)
+ * is ERROR_NOT_SUPPORTED and that nothing was written to the caller's
+ * buffer (against a guard page). */
 void fx_expect_not_supported(void);
 
 /* Makes every allocation of one GetTcpTable2 call fail in turn (the
