@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
-#include <net/if.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -23,7 +22,6 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -31,6 +29,7 @@
 #include <iphlpapi.h>
 
 #include "farm.h"
+#include "sandbox.h"
 
 /* ---- Allocation accounting: the library's malloc family, interposed. */
 
@@ -347,21 +346,6 @@ struct stat_ {
 	long result;
 };
 
-static bool new_netns(void)
-{
-	if (unshare(CLONE_NEWNET) != 0)
-		return false;
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	bool ok = ioctl(s, SIOCGIFFLAGS, &ifr) == 0;
-	ifr.ifr_flags |= IFF_UP;
-	ok = ok && ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
-	close(s);
-	return ok;
-}
-
 static void measure(int rounds, struct stat_ st[NOPS])
 {
 	static double samples[NOPS][1024];
@@ -478,7 +462,7 @@ int main(int argc, char **argv)
 		struct run_ *run = &runs[k];
 		memset(run, 0, sizeof(*run));
 		run->n = ns[k];
-		if (!new_netns()) {
+		if (!tt_netns_new()) {
 			fprintf(stderr, "tcpbench: needs a private network namespace (run as root)\n");
 			return 1;
 		}

@@ -14,41 +14,20 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <net/if.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "helpers.h"
+#include "sandbox.h"
 
 bool tt_isolated;
 
 const struct tt_ep tt_none4 = { .family = AF_INET };
 const struct tt_ep tt_none6 = { .family = AF_INET6 };
 
-static bool loopback_up(void)
-{
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return false;
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	bool ok = ioctl(s, SIOCGIFFLAGS, &ifr) == 0;
-	ifr.ifr_flags |= IFF_UP;
-	ok = ok && ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
-	close(s);
-	return ok;
-}
-
-static bool new_netns(void)
-{
-	return unshare(CLONE_NEWNET) == 0 && loopback_up();
-}
-
 void tt_test_init(const char *suite)
 {
-	if (new_netns()) {
+	if (tt_netns_new()) {
 		tt_isolated = true;
 		printf("# %s: running in private network namespaces (exact tables)\n", suite);
 	} else {
@@ -66,7 +45,7 @@ void tt_test_init(const char *suite)
 void tt_fresh_netns(void)
 {
 	if (tt_isolated)
-		ck_assert_msg(new_netns(), "unshare(CLONE_NEWNET): %s", strerror(errno));
+		ck_assert_msg(tt_netns_new(), "unshare(CLONE_NEWNET): %s", strerror(errno));
 }
 
 bool tt_ip(const char *args)

@@ -14,11 +14,9 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
-#include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -31,10 +29,10 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include "sandbox.h"
 #include "table_fns.h"
 
 static atomic_int stop, paused, parked;
@@ -54,20 +52,11 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A private namespace; TIME_WAIT rows come and go but stay bounded, so
+ * tables keep a steady size and the memory comparison is fair. */
 static bool netns_up(void)
 {
-	if (unshare(CLONE_NEWNET) != 0)
-		return false;
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	bool ok = ioctl(s, SIOCGIFFLAGS, &ifr) == 0;
-	ifr.ifr_flags |= IFF_UP;
-	ok = ok && ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
-	close(s);
-	/* TIME_WAIT rows come and go but stay bounded, so tables keep a steady
-	 * size and the memory comparison is fair. */
+	bool ok = tt_netns_new();
 	int fd = open("/proc/sys/net/ipv4/tcp_max_tw_buckets", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		if (write(fd, "256", 3) != 3)
@@ -226,16 +215,6 @@ static void *caller(void *arg)
 	return NULL;
 }
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-	for (struct dirent *e; (e = readdir(d)) != NULL;)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1; /* the directory stream itself */
-}
-
 static long rss_kib(void)
 {
 	malloc_trim(0); /* what the allocator keeps cached is not a leak */
@@ -298,7 +277,7 @@ int main(int argc, char **argv)
 	pid_t churner = fork();
 	if (churner == 0)
 		churn(rate);
-	int fds0 = count_fds();
+	int fds0 = tt_count_fds();
 	pthread_t t[64];
 	for (int i = 0; i < threads; i++)
 		pthread_create(&t[i], NULL, caller, (void *)(size_t)i);
@@ -316,7 +295,7 @@ int main(int argc, char **argv)
 	atomic_store(&stop, 1);
 	for (int i = 0; i < threads; i++)
 		pthread_join(t[i], NULL);
-	int fds1 = count_fds();
+	int fds1 = tt_count_fds();
 	kill(churner, SIGKILL);
 	waitpid(churner, NULL, 0);
 

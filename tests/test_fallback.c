@@ -14,31 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "helpers.h"
 #include "run_suite.h"
+#include "sandbox.h"
 #include "table_fns.h"
-
-static void block_netlink(void)
-{
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
-	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
-	ck_assert_int_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
-}
 
 /* One table read the Windows way; returns malloc'd bytes and their size. */
 static unsigned char *fetch(const struct table_fn *f, ULONG *size_out, ULONG *err_out)
@@ -112,7 +94,7 @@ START_TEST(fallback_tables_equal_sock_diag)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		close(pipefd[0]);
-		block_netlink();
+		ck_assert(tt_block_netlink());
 		/* Proof that sock_diag is gone for this process. */
 		if (socket(AF_NETLINK, SOCK_RAW, 4) >= 0)
 			_exit(3);
@@ -160,7 +142,7 @@ START_TEST(fallback_statistics_equal_sock_diag)
 	ck_assert_int_eq(pipe(pipefd), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
-		block_netlink();
+		ck_assert(tt_block_netlink());
 		MIB_TCPSTATS s[2];
 		if (GetTcpStatisticsEx(&s[0], AF_INET) != NO_ERROR ||
 		    GetTcpStatisticsEx(&s[1], AF_INET6) != NO_ERROR)

@@ -24,6 +24,7 @@
 #include "helpers.h"
 #include "hooks.h"
 #include "run_suite.h"
+#include "sandbox.h"
 
 /* ---- The reference: what the tables hold without faults. */
 
@@ -91,16 +92,6 @@ static void expect_equal(const struct tables *a, const struct tables *b)
 	ck_assert(memcmp(a->mod4, b->mod4, a->smod4) == 0);
 }
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-	for (struct dirent *e; (e = readdir(d)) != NULL;)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 /* Enough connections that each dump spans several datagrams. */
 #define PAIRS 300
 static int fds[2 * 2 * PAIRS + 2];
@@ -122,13 +113,13 @@ static void setup(void)
 		n += 2;
 	}
 	fetch_all(&ref);
-	fds_before = count_fds();
+	fds_before = tt_count_fds();
 }
 
 static void teardown(void)
 {
 	tt_hooks_reset();
-	ck_assert_int_eq(count_fds(), fds_before);
+	ck_assert_int_eq(tt_count_fds(), fds_before);
 	free_all(&ref);
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		close(fds[i]);
@@ -444,7 +435,7 @@ START_TEST(every_allocation_failure)
 			      allocs, (unsigned)r);
 		ck_assert_uint_eq(size, sizeof(buf));
 		ck_assert_msg(memcmp(buf, copy, sizeof(buf)) == 0, "%s wrote on failure", p->name);
-		ck_assert_int_eq(count_fds(), fds_before);
+		ck_assert_int_eq(tt_count_fds(), fds_before);
 	}
 }
 END_TEST

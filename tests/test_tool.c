@@ -26,16 +26,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "helpers.h"
 #include "run_suite.h"
+#include "sandbox.h"
 
 static const char *tool, *golden_dir;
 
@@ -49,23 +46,6 @@ struct run {
 enum { CHILD_PLAIN, CHILD_NO_SOURCES, CHILD_SILENT_DNS };
 
 static const char *silent_resolv; /* resolv.conf for CHILD_SILENT_DNS */
-
-/* Blocks socket(AF_NETLINK, ...) with EPERM: no sock_diag. */
-static void block_netlink(void)
-{
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
-		_exit(120);
-}
 
 /* A private mount namespace in which path shows other content. */
 static void private_mounts(void)
@@ -93,7 +73,8 @@ static struct run start(const char *const args[], int mode)
 			private_mounts();
 			if (mount("none", "/proc/self/net", "tmpfs", 0, NULL) != 0)
 				_exit(122);
-			block_netlink();
+			if (!tt_block_netlink())
+				_exit(120);
 		} else if (mode == CHILD_SILENT_DNS) {
 			private_mounts();
 			if (mount(silent_resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0)
