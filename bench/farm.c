@@ -32,28 +32,33 @@ static void die(const char *what)
 	_exit(1);
 }
 
+/* The loopback address of family, with port, in ss; returns its length. */
+static socklen_t loopback(int family, int port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *s = (void *)ss;
+		s->sin_family = AF_INET;
+		s->sin_port = htons((uint16_t)port);
+		s->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		return sizeof(*s);
+	}
+	struct sockaddr_in6 *s = (void *)ss;
+	s->sin6_family = AF_INET6;
+	s->sin6_port = htons((uint16_t)port);
+	s->sin6_addr = in6addr_loopback;
+	return sizeof(*s);
+}
+
 static int listener(int family, int port)
 {
 	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_storage ss;
-	socklen_t len;
-	memset(&ss, 0, sizeof(ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *s = (void *)&ss;
-		s->sin_family = AF_INET;
-		s->sin_port = htons((uint16_t)port);
-		s->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		len = sizeof(*s);
-	} else {
-		struct sockaddr_in6 *s = (void *)&ss;
+	if (family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		s->sin6_family = AF_INET6;
-		s->sin6_port = htons((uint16_t)port);
-		s->sin6_addr = in6addr_loopback;
-		len = sizeof(*s);
-	}
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, port, &ss);
 	if (bind(fd, (void *)&ss, len) != 0 || listen(fd, 4096) != 0)
 		die("listen");
 	return fd;
@@ -65,21 +70,7 @@ static void connect_to(int family, int port)
 	if (fd < 0)
 		die("socket");
 	struct sockaddr_storage ss;
-	socklen_t len;
-	memset(&ss, 0, sizeof(ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *s = (void *)&ss;
-		s->sin_family = AF_INET;
-		s->sin_port = htons((uint16_t)port);
-		s->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		len = sizeof(*s);
-	} else {
-		struct sockaddr_in6 *s = (void *)&ss;
-		s->sin6_family = AF_INET6;
-		s->sin6_port = htons((uint16_t)port);
-		s->sin6_addr = in6addr_loopback;
-		len = sizeof(*s);
-	}
+	socklen_t len = loopback(family, port, &ss);
 	if (connect(fd, (void *)&ss, len) != 0)
 		die("connect");
 }

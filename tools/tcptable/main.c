@@ -297,6 +297,15 @@ static void emit(char *buf, size_t len)
 	free(buf);
 }
 
+/* A stream into memory: output is built whole, then written at once. */
+static FILE *memstream(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	if (!f)
+		library_error("open_memstream", ERROR_NOT_ENOUGH_MEMORY);
+	return f;
+}
+
 static void display(const struct options *o, struct names *nm, bool clear)
 {
 	struct conn_list l = { 0 };
@@ -305,9 +314,7 @@ static void display(const struct options *o, struct names *nm, bool clear)
 		names_prefetch(nm, &l);
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		library_error("open_memstream", ERROR_NOT_ENOUGH_MEMORY);
+	FILE *f = memstream(&buf, &len);
 	if (clear)
 		fputs("\033[H\033[2J", f);
 	if (o->json)
@@ -325,9 +332,7 @@ static void statistics(const struct options *o)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		library_error("open_memstream", ERROR_NOT_ENOUGH_MEMORY);
+	FILE *f = memstream(&buf, &len);
 	const char *fn = "";
 	DWORD e = print_stats(f, o, &fn);
 	fclose(f);
@@ -347,9 +352,7 @@ static void changes(const struct options *o, struct names *nm, struct conn_list 
 		names_prefetch(nm, &cur);
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		library_error("open_memstream", ERROR_NOT_ENOUGH_MEMORY);
+	FILE *f = memstream(&buf, &len);
 	print_changes(f, prev, &cur, o, nm);
 	fclose(f);
 	emit(buf, len);
