@@ -18,16 +18,16 @@ extern "C" {
 #endif
 
 IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetTcpTable(PMIB_TCPTABLE TcpTable, PULONG SizePointer,
-					      BOOL Order);
+					      TCPTABLE_BOOL Order);
 IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetTcpTable2(PMIB_TCPTABLE2 TcpTable, PULONG SizePointer,
-					       BOOL Order);
+					       TCPTABLE_BOOL Order);
 IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetTcp6Table(PMIB_TCP6TABLE TcpTable, PULONG SizePointer,
-					       BOOL Order);
+					       TCPTABLE_BOOL Order);
 IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetTcp6Table2(PMIB_TCP6TABLE2 TcpTable, PULONG SizePointer,
-						BOOL Order);
+						TCPTABLE_BOOL Order);
 
 IPHLPAPI_DLL_LINKAGE DWORD WINAPI GetExtendedTcpTable(PVOID pTcpTable, PDWORD pdwSize,
-						      BOOL bOrder, ULONG ulAf,
+						      TCPTABLE_BOOL bOrder, ULONG ulAf,
 						      TCP_TABLE_CLASS TableClass, ULONG Reserved);
 
 IPHLPAPI_DLL_LINKAGE DWORD WINAPI GetOwnerModuleFromTcpEntry(PMIB_TCPROW_OWNER_MODULE pTcpEntry,

@@ -14,6 +14,16 @@
  * tcptable header; the typedefs below are then skipped and only checked for
  * the sizes the structure layouts need.  The same happens automatically when
  * the Windows SDK, mingw-w64 or Wine's windef.h was included first.
+ *
+ * X11: <X11/Xmd.h> (pulled in by Xproto.h and many X extension headers)
+ * defines BOOL as an unsigned char for the X wire structures.  When it was
+ * included first, BOOL is left to X11; the functions still take Windows'
+ * BOOL, an int (TCPTABLE_BOOL), so TRUE and FALSE pass unchanged.  To
+ * include X11 headers after this one, wrap them as Wine does:
+ *     #define BOOL X_BOOL
+ *     #include <X11/Xmd.h>
+ *     #undef BOOL
+ * (docs/porting.md, "Programs that also use X11").
  */
 #ifndef TCPTABLE_WINDEF_H
 #define TCPTABLE_WINDEF_H
@@ -55,11 +65,17 @@
 #define TCPTABLE_HAVE_WINDEF 1
 #endif
 
+/* Windows' BOOL, as the function declarations spell it: an int whatever
+ * BOOL means in the including program. */
+#define TCPTABLE_BOOL int
+
 #ifndef TCPTABLE_HAVE_WINDEF
 typedef uint32_t DWORD, *PDWORD, *LPDWORD;
 typedef uint32_t ULONG, *PULONG;
 typedef int32_t LONG, *PLONG;
+#ifndef XMD_H /* X11's BOOL (unsigned char) came first: it stays X11's */
 typedef int BOOL, *PBOOL, *LPBOOL;
+#endif
 typedef int INT;
 typedef unsigned int UINT;
 typedef unsigned char UCHAR, *PUCHAR, BYTE, *PBYTE, BOOLEAN;
@@ -100,6 +116,10 @@ typedef struct in6_addr IN6_ADDR, *PIN6_ADDR;
 TCPTABLE_STATIC_ASSERT(sizeof(DWORD) == 4, "DWORD must be 32 bits");
 TCPTABLE_STATIC_ASSERT(sizeof(ULONG) == 4, "ULONG must be 32 bits");
 TCPTABLE_STATIC_ASSERT(sizeof(LONG) == 4, "LONG must be 32 bits");
+#ifdef TCPTABLE_HAVE_WINDEF
+/* Another layer's BOOL must be Windows' int (X11's is a char: see above). */
+TCPTABLE_STATIC_ASSERT(sizeof(BOOL) == sizeof(int), "BOOL must be an int");
+#endif
 TCPTABLE_STATIC_ASSERT(sizeof(LARGE_INTEGER) == 8, "LARGE_INTEGER must be 64 bits");
 TCPTABLE_STATIC_ASSERT(sizeof(ULONGLONG) == 8, "ULONGLONG must be 64 bits");
 TCPTABLE_STATIC_ASSERT(sizeof(WCHAR) == sizeof(wchar_t),

@@ -1,8 +1,9 @@
 #!/bin/sh
 # headers.sh - the public headers compile cleanly as C11 and C++ with gcc,
 # g++, clang and clang++ (-Wall -Wextra -Werror -pedantic), alone or in any
-# order with the socket and stdio headers, and next to a program that
-# already has the Windows base types (TCPTABLE_HAVE_WINDEF).
+# order with the socket and stdio headers, next to a program that already
+# has the Windows base types (TCPTABLE_HAVE_WINDEF), and next to X11's
+# <X11/Xmd.h>, whose BOOL is an unsigned char, in either order.
 # usage: headers.sh <include dir>
 set -u
 inc=$1
@@ -107,6 +108,61 @@ for cc in gcc clang; do
 		fails=$((fails + 1))
 	fi
 done
+
+# expect_error NAME MESSAGE SOURCE-FILE: gcc and clang reject it, naming MESSAGE.
+expect_error() {
+	for cc in gcc clang; do
+		runs=$((runs + 1))
+		if $cc -std=c11 -I"$inc" -fsyntax-only "$3" > "$tmp/out" 2>&1; then
+			echo "FAIL: $1: $cc accepted it"
+			fails=$((fails + 1))
+		elif ! grep -q "$2" "$tmp/out"; then
+			echo "FAIL: $1: $cc rejected it without saying \"$2\""
+			head -5 "$tmp/out" | sed 's/^/    /'
+			fails=$((fails + 1))
+		fi
+	done
+}
+
+# Another layer whose BOOL is not Windows' int: a clear error too.
+sed 's/typedef int BOOL;/typedef unsigned char BOOL;/' "$tmp/foreign.c" > "$tmp/charbool.c"
+expect_error charbool-have-windef "BOOL must be an int" "$tmp/charbool.c"
+
+# X11's <X11/Xmd.h> (through Xproto.h) defines BOOL as an unsigned char for
+# the X wire structures.  First: BOOL stays X11's and the functions still take
+# an int.  After: the wrap of the porting guide (Wine's trick) keeps both.
+if [ -f /usr/include/X11/Xproto.h ]; then
+	x11_wrapped='#define BOOL X_BOOL
+#include <X11/Xproto.h>
+#undef BOOL'
+	cat > "$tmp/x11first.c" <<SRC
+#include <X11/Xproto.h>
+#include <iphlpapi.h>
+TCPTABLE_STATIC_ASSERT(sizeof(BOOL) == 1, "X11's BOOL is kept");
+TCPTABLE_STATIC_ASSERT(sizeof(xConnSetupPrefix) == 8, "X11 wire layouts are kept");
+int main(void) {
+	ULONG (*fn)(PMIB_TCPTABLE2, PULONG, int) = GetTcpTable2;
+	BOOL order = TRUE; ULONG size = 0;
+	return (int)fn(NULL, &size, order) + GetExtendedTcpTable(NULL, &size, FALSE, AF_INET,
+		TCP_TABLE_OWNER_PID_ALL, 0);
+}
+SRC
+	{ echo '#include <iphlpapi.h>'; echo "$x11_wrapped"; echo "$use_all"; } > "$tmp/x11after.c"
+	for f in x11first x11after; do
+		echo 'TCPTABLE_STATIC_ASSERT(sizeof(xConnSetupPrefix) == 8, "X11 wire layouts are kept");' >> "$tmp/$f.c"
+		for cc in gcc clang; do
+			check "$f-$cc" "$tmp/$f.c" $cc -std=c11 -x c
+		done
+		for cxx in g++ clang++; do
+			check "$f-$cxx" "$tmp/$f.c" $cxx -std=c++17 -x c++
+		done
+	done
+	# Unwrapped after this header: X11's typedef clashes (why the guide wraps it).
+	{ echo '#include <iphlpapi.h>'; echo '#include <X11/Xproto.h>'; echo "$use_all"; } > "$tmp/x11bare.c"
+	expect_error x11-unwrapped-after "BOOL" "$tmp/x11bare.c"
+else
+	echo "SKIPPED: the X11 checks: /usr/include/X11/Xproto.h is missing (scripts/deps.sh installs x11proto-dev)"
+fi
 
 echo "$runs header compilations, $fails failed"
 [ "$fails" -eq 0 ]
