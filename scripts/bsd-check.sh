@@ -12,9 +12,11 @@
 #     every size, offset, member size and constant the walker relies on as
 #     static assertions; they are compiled for TARGET against the real
 #     headers (src/bsd/<os>/layout.h in its non-test mode).
-#  2. sources: every src/bsd/*.c and src/bsd/<os>/*.c is compiled for TARGET
-#     with clang -Wall -Wextra -Werror -fsyntax-only (and the project's
-#     other warnings), then the front end (src/common/*.c) too;
+#  2. sources: the library's files as meson.build lists them for that
+#     system (scripts/bsd-meson.sh, which also fails when the list and the
+#     files of src/common, src/bsd, src/bsd/<os> differ) are compiled for
+#     TARGET with clang -Wall -Wextra -Werror -fsyntax-only (and the
+#     project's other warnings);
 #  3. the netstat port (tools/tcptable) and the examples, when the sysroot
 #     has C library headers.
 #
@@ -42,39 +44,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # ---- libc stand-ins, only for headers the sysroot lacks.
 stubs=$tmp/stubs
-mkdir -p "$stubs/arpa"
-stub() {
-	[ -e "$sysroot/usr/include/$1" ] || cat >"$stubs/$1"
-}
-stub errno.h <<'EOF'
-#include <sys/errno.h>
-EOF
-stub stdlib.h <<'EOF'
-#include <stddef.h>
-void *malloc(size_t);
-void *calloc(size_t, size_t);
-void *realloc(void *, size_t);
-void *reallocarray(void *, size_t, size_t);
-void free(void *);
-EOF
-stub string.h <<'EOF'
-#include <stddef.h>
-void *memcpy(void *restrict, const void *restrict, size_t);
-void *memmove(void *, const void *, size_t);
-void *memset(void *, int, size_t);
-int memcmp(const void *, const void *, size_t);
-size_t strlen(const char *);
-EOF
-stub time.h <<'EOF'
-#include <sys/types.h>
-#include <sys/timespec.h>
-EOF
-stub wchar.h <<'EOF'
-#include <stddef.h>
-EOF
-stub arpa/inet.h <<'EOF'
-#include <netinet/in.h>
-EOF
+./scripts/bsd-stubs.sh "$sysroot" "$stubs" || exit 2
 
 # The defines meson.build sets for that system.
 case $os in
@@ -129,8 +99,17 @@ if [ "$os" = netbsd ] && [ -e "$sysroot/usr/include/netinet6/in6_pcb.h" ]; then
 	report "layout: IN6P_IPV6_V6ONLY from netinet6/in6_pcb.h" $? "$tmp/log"
 fi
 
-# ---- 2. sources
-for f in src/bsd/*.c src/bsd/"$os"/*.c src/common/*.c; do
+# ---- 2. sources: the library's files as meson.build lists them for the
+# system (scripts/bsd-meson.sh: configured through meson, and the list
+# compared with the files in the tree); what is in the tree if that fails.
+if ./scripts/bsd-meson.sh "$os" "$tmp/meson" >"$tmp/log" 2>&1; then
+	sources=$(cat "$tmp/meson/bsd-sources.txt")
+	report "meson.build: configures for $os, lists every source file" 0 "$tmp/log"
+else
+	sources=$(printf '%s\n' src/bsd/*.c src/bsd/"$os"/*.c src/common/*.c)
+	report "meson.build: configures for $os, lists every source file" 1 "$tmp/log"
+fi
+for f in $sources; do
 	# shellcheck disable=SC2086
 	$CLANG $flags -fsyntax-only "$f" >"$tmp/log" 2>&1
 	report "$f" $? "$tmp/log"

@@ -8,8 +8,13 @@
 #   libbsd     the library built with libbsd-overlay forced on, unit suites
 #   fuzz       each libFuzzer target for FUZZ_SECONDS (default 20)
 #   lint       cppcheck and clang-tidy over the library and the tool
+#   bsd-meson  the library configured through meson for FreeBSD and NetBSD
+#              with the cross files in cross/, its file list proven; also
+#              built with clang for each BSD whose sysroot is present
+#              (TT_FREEBSD_SYSROOT, TT_NETBSD_SYSROOT; default
+#              /tmp/sysroot-<bsd>, made by scripts/bsd-sysroot.sh)
 # Each step prints its test runner's summary; the last lines summarise all.
-# Usage: scripts/test.sh [--quick]   (--quick: the plain build only)
+# Usage: scripts/test.sh [--quick]   (--quick: the plain build and bsd-meson)
 set -u
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh || exit 1
@@ -78,7 +83,28 @@ libbsd() {
 		meson test -C build-libbsd --print-errorlogs --suite unit
 }
 
+# Configuring takes seconds and no BSD headers; a build of the BSD hosts
+# happens only where a sysroot is, and says so loudly where it is not.
+bsd_meson() {
+	rc=0
+	for os in freebsd netbsd; do
+		case $os in
+		freebsd) sysroot=${TT_FREEBSD_SYSROOT:-/tmp/sysroot-freebsd} ;;
+		netbsd) sysroot=${TT_NETBSD_SYSROOT:-/tmp/sysroot-netbsd} ;;
+		esac
+		if [ -d "$sysroot/usr/include/sys" ]; then
+			./scripts/bsd-meson.sh $os build-$os "$sysroot" || rc=1
+		else
+			./scripts/bsd-meson.sh $os build-$os || rc=1
+			echo "!!! bsd-meson: $os: configured only, NOT BUILT: no sysroot at $sysroot"
+			echo "!!!   (scripts/bsd-sysroot.sh makes one; README: Checking the BSD backends)"
+		fi
+	done
+	return $rc
+}
+
 step plain plain
+step bsd-meson bsd_meson
 if [ $quick -eq 0 ]; then
 	step asan asan
 	step tsan tsan

@@ -78,10 +78,23 @@ int tt_backend_image(uint32_t pid, struct tt_image *out)
 	return -EOPNOTSUPP;
 }
 
+/* In place of the drop nodes (tt_bsd_drop): records the call. */
+static int drop_node(void *ctx, const struct tt_conn *c)
+{
+	(void)ctx;
+	int i = fx.ndrops++;
+	if (i >= FX_MAX_DROPS)
+		return -EIO;
+	fx.drops[i] = *c;
+	return fx.drop_err[i];
+}
+
+/* FreeBSD has one drop node for both families; NetBSD's order of nodes is
+ * the real one (tt_nbsd_destroy). */
 int tt_backend_destroy(const struct tt_conn *c)
 {
-	(void)c;
-	return -EOPNOTSUPP;
+	const struct tt_nbsd_dropper d = { drop_node, NULL };
+	return fx.os == FX_FREEBSD ? drop_node(NULL, c) : tt_nbsd_destroy(&d, c);
 }
 
 int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)

@@ -15,6 +15,7 @@
 enum fx_os { FX_FREEBSD, FX_NETBSD };
 
 #define FX_MAX_READS 8
+#define FX_MAX_DROPS 4
 
 struct fx_state {
 	enum fx_os os;
@@ -28,6 +29,12 @@ struct fx_state {
 	int read_err[3]; /* per enum tt_bsd_list: returned instead of data */
 	/* Observations: reads per enum tt_bsd_list. */
 	int reads[3];
+	/* SetTcpEntry: the drop-node calls, in order, with the connection
+	 * as each node was given it (its family picks the node), and what
+	 * each returns (0 unless set; -ENOENT: no such connection). */
+	struct tt_conn drops[FX_MAX_DROPS];
+	int ndrops;
+	int drop_err[FX_MAX_DROPS];
 };
 
 extern struct fx_state fx;

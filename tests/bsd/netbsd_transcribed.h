@@ -19,6 +19,7 @@
 
 /* sys/socket.h, sys/sysctl.h */
 #define PCB_ALL 0
+#define CTL_KERN 1
 #define KERN_FILE2 77
 #define KERN_FILE_BYPID 2
 

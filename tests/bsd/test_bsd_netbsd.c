@@ -9,12 +9,14 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include <check.h>
 #include <iphlpapi.h>
+#include <tcptable_ext.h>
 
 #include "fixture_backend.h"
 #include "guard.h"
@@ -161,6 +163,104 @@ START_TEST(dual_stack_and_v4_mapped)
 	ck_assert_uint_eq(ROW(t6, 0).dwLocalPort, htons(8080));
 	ck_assert_uint_eq(ROW(t6, 1).dwLocalPort, htons(8081));
 	free(t6);
+}
+END_TEST
+
+/* ---- SetTcpEntry: the drop nodes. */
+
+/* A dual-stack server's IPv4 connection: an IPv4 row (as GetTcpTable2
+ * lists it) whose socket is an IPv6 one.  The IPv4 node does not find it
+ * (ESRCH); the IPv6 node is then asked with both endpoints v4-mapped. */
+START_TEST(dual_stack_ipv4_kill_retries_through_inet6_node)
+{
+	static const struct nb_pcb v6[] = {
+		{ 6, FX_ESTABLISHED, "::ffff:192.0.2.1", "::ffff:203.0.113.9", 8080, 41000, 0, 0,
+		  PCB_A, SO_A, 0 },
+	};
+	serve(NULL, 0, v6, N(v6));
+	PMIB_TCPTABLE2 t = get4_2();
+	ck_assert_uint_eq(t->dwNumEntries, 1);
+	MIB_TCPROW r;
+	memcpy(&r, &ROW(t, 0), sizeof(r));
+	free(t);
+	r.dwState = MIB_TCP_STATE_DELETE_TCB;
+	fx.drop_err[0] = -ENOENT; /* net.inet.tcp.drop: ESRCH */
+
+	ck_assert_uint_eq(SetTcpEntry(&r), NO_ERROR);
+	ck_assert_int_eq(fx.ndrops, 2);
+	const struct tt_conn *d = &fx.drops[0];
+	ck_assert_uint_eq(d->family, AF_INET);
+	ck_assert_mem_eq(d->laddr, &r.dwLocalAddr, 4);
+	ck_assert_mem_eq(d->raddr, &r.dwRemoteAddr, 4);
+	ck_assert_uint_eq(r.dwLocalAddr, a4("192.0.2.1"));
+	ck_assert_uint_eq(r.dwRemoteAddr, a4("203.0.113.9"));
+	d = &fx.drops[1];
+	ck_assert_uint_eq(d->family, AF_INET6);
+	ck_assert(addr6_is((const IN6_ADDR *)d->laddr, "::ffff:192.0.2.1"));
+	ck_assert(addr6_is((const IN6_ADDR *)d->raddr, "::ffff:203.0.113.9"));
+	ck_assert_uint_eq(d->lport, htons(8080));
+	ck_assert_uint_eq(d->rport, htons(41000));
+	ck_assert_uint_eq(d->lscope, 0);
+	ck_assert_uint_eq(d->rscope, 0);
+}
+END_TEST
+
+/* The IPv6 node is asked only after the IPv4 one found nothing, only for
+ * IPv4 rows; its answer is the call's. */
+START_TEST(kill_retry_rules)
+{
+	MIB_TCPROW r;
+	memset(&r, 0, sizeof(r));
+	r.dwState = MIB_TCP_STATE_DELETE_TCB;
+	r.dwLocalAddr = a4("10.0.0.1");
+	r.dwRemoteAddr = a4("10.0.0.2");
+	r.dwLocalPort = htons(80);
+	r.dwRemotePort = htons(50000);
+
+	/* Found by the IPv4 node: nothing else asked. */
+	ck_assert_uint_eq(SetTcpEntry(&r), NO_ERROR);
+	ck_assert_int_eq(fx.ndrops, 1);
+	ck_assert_uint_eq(fx.drops[0].family, AF_INET);
+
+	/* Neither node finds it. */
+	fx.ndrops = 0;
+	fx.drop_err[0] = -ENOENT;
+	fx.drop_err[1] = -ENOENT;
+	ck_assert_uint_eq(SetTcpEntry(&r), ERROR_MR_MID_NOT_FOUND);
+	ck_assert_int_eq(fx.ndrops, 2);
+
+	/* Another error of the IPv4 node is the answer. */
+	fx.ndrops = 0;
+	fx.drop_err[0] = -EPERM;
+	ck_assert_uint_eq(SetTcpEntry(&r), ERROR_ACCESS_DENIED);
+	ck_assert_int_eq(fx.ndrops, 1);
+
+	/* An IPv6 row goes to the IPv6 node once. */
+	MIB_TCP6ROW r6;
+	memset(&r6, 0, sizeof(r6));
+	r6.State = MIB_TCP_STATE_DELETE_TCB;
+	inet_pton(AF_INET6, "2001:db8::1", &r6.LocalAddr);
+	inet_pton(AF_INET6, "2001:db8::2", &r6.RemoteAddr);
+	r6.dwLocalPort = htons(80);
+	r6.dwRemotePort = htons(50000);
+	fx.ndrops = 0;
+	fx.drop_err[0] = -ENOENT;
+	ck_assert_uint_eq(TcptableSetTcp6Entry(&r6), ERROR_MR_MID_NOT_FOUND);
+	ck_assert_int_eq(fx.ndrops, 1);
+	ck_assert_uint_eq(fx.drops[0].family, AF_INET6);
+}
+END_TEST
+
+/* kern.file2 is asked for every process with the value sysctl_kern_file2
+ * documents for that (-1), by process (each (pid, fd) of a shared
+ * socket), in records of this build's struct kinfo_file. */
+START_TEST(files_mib_asks_for_all_processes)
+{
+	const int want[] = { 1 /* CTL_KERN */, 77 /* KERN_FILE2 */, 2 /* KERN_FILE_BYPID */,
+			     -1, (int)nb_file_size(), INT_MAX };
+	ck_assert_int_eq(TT_NBSD_FILES_MIBLEN, N(want));
+	for (size_t i = 0; i < N(want); i++)
+		ck_assert_int_eq(tt_nbsd_files_mib[i], want[i]);
 }
 END_TEST
 
@@ -359,6 +459,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, ipv4_rows_every_field);
 	tcase_add_test(tc, ipv6_rows_every_field);
 	tcase_add_test(tc, dual_stack_and_v4_mapped);
+	tcase_add_test(tc, dual_stack_ipv4_kill_retries_through_inet6_node);
+	tcase_add_test(tc, kill_retry_rules);
+	tcase_add_test(tc, files_mib_asks_for_all_processes);
 	tcase_add_test(tc, link_local_embedded_zone_becomes_scope_id);
 	tcase_add_test(tc, shared_socket_lowest_pid);
 	tcase_add_test(tc, empty_lists);

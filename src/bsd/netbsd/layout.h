@@ -92,6 +92,7 @@
 	X(DTYPE_SOCKET)          \
 	X(IPPROTO_TCP)           \
 	X(PCB_ALL)               \
+	X(CTL_KERN)              \
 	X(KERN_FILE2)            \
 	X(KERN_FILE_BYPID)       \
 	TT_TCPS_CONSTANTS(X)     \

@@ -1,7 +1,7 @@
 /*
  * netbsd.h - the NetBSD backend's internal interface: the pure record
- * walkers (walker.c), the read sequence (collect.c) and the I/O
- * (sysctl.c, NetBSD only).
+ * walkers (walker.c), the read sequence and the drop rule (collect.c) and
+ * the I/O (sysctl.c, NetBSD only).
  */
 #ifndef TT_NETBSD_H
 #define TT_NETBSD_H
@@ -42,5 +42,28 @@ int tt_nbsd_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out);
  * Returns 0 or -errno. */
 int tt_nbsd_collect(const struct tt_bsd_source *src, const struct tt_request *req,
 		    struct tt_collector *col);
+
+/* The kern.file2 MIB the owners come from: every open file of every
+ * process, {CTL_KERN, KERN_FILE2, KERN_FILE_BYPID, -1, sizeof(struct
+ * kinfo_file), INT_MAX}.  For KERN_FILE_BYPID the kernel documents -1 as
+ * "all processes" (sysctl_kern_file2, sys/kern/kern_descrip.c); 0 selects
+ * them too today, but only by accident ("XXX want 0 to mean kernel
+ * files"), and KERN_FILE_BYFILE would report a shared socket once. */
+#define TT_NBSD_FILES_MIBLEN 6
+extern const int tt_nbsd_files_mib[TT_NBSD_FILES_MIBLEN];
+
+/* How a connection is dropped: drop() sends c's endpoints to the drop node
+ * of c's family (net.inet.tcp.drop, net.inet6.tcp6.drop) and returns 0,
+ * -ENOENT when the kernel finds no such connection, or another -errno. */
+struct tt_nbsd_dropper {
+	int (*drop)(void *ctx, const struct tt_conn *c);
+	void *ctx;
+};
+
+/* Drops connection c (SetTcpEntry).  NetBSD keeps the IPv4 connections of
+ * dual-stack IPv6 sockets in the IPv6 PCBs, where the IPv4 node does not
+ * look: an IPv4 row the IPv4 node does not find is tried again through the
+ * IPv6 node with both endpoints v4-mapped.  Returns as drop() does. */
+int tt_nbsd_destroy(const struct tt_nbsd_dropper *d, const struct tt_conn *c);
 
 #endif /* TT_NETBSD_H */

@@ -6,9 +6,10 @@
  * Nodes used:
  *   net.inet.tcp.pcblist, net.inet6.tcp6.pcblist   (dynamic: by name, then
  *       {PCB_ALL, 0, sizeof(struct kinfo_pcb), INT_MAX} appended)
- *   kern.file2  {CTL_KERN, KERN_FILE2, KERN_FILE_BYPID, 0 (all),
- *                sizeof(struct kinfo_file), INT_MAX}
- *   net.inet.tcp.drop, net.inet6.tcp6.drop, net.inet.tcp.stats
+ *   kern.file2  tt_nbsd_files_mib: {CTL_KERN, KERN_FILE2, KERN_FILE_BYPID,
+ *                -1 (all processes), sizeof(struct kinfo_file), INT_MAX}
+ *   net.inet.tcp.drop, net.inet6.tcp6.drop (in tt_nbsd_destroy's order),
+ *   net.inet.tcp.stats
  *   kern.proc2, kern.proc_args.<pid>.pathname
  */
 #include <errno.h>
@@ -43,15 +44,13 @@ static int read_pcblist(const char *name, void **buf, size_t *len)
 static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
 {
 	(void)ctx;
-	static const int files[] = { CTL_KERN, KERN_FILE2, KERN_FILE_BYPID, 0,
-				     (int)sizeof(struct kinfo_file), INT_MAX };
 	switch (list) {
 	case TT_BSD_PCB:
 		return read_pcblist("net.inet.tcp.pcblist", buf, len);
 	case TT_BSD_PCB6:
 		return read_pcblist("net.inet6.tcp6.pcblist", buf, len);
 	default:
-		return tt_bsd_sysctl_read(files, 6, buf, len);
+		return tt_bsd_sysctl_read(tt_nbsd_files_mib, TT_NBSD_FILES_MIBLEN, buf, len);
 	}
 }
 
@@ -101,11 +100,20 @@ int tt_backend_image(uint32_t pid, struct tt_image *out)
 }
 
 /* The drop node of the connection's family. */
-int tt_backend_destroy(const struct tt_conn *c)
+static int drop_node(void *ctx, const struct tt_conn *c)
 {
+	(void)ctx;
 	const int drop[] = { CTL_NET, c->family == AF_INET ? PF_INET : PF_INET6, IPPROTO_TCP,
 			     TCPCTL_DROP };
 	return tt_bsd_drop(drop, 4, c);
+}
+
+/* An IPv4 row may be a dual-stack socket's: tt_nbsd_destroy tries the
+ * IPv6 node too. */
+int tt_backend_destroy(const struct tt_conn *c)
+{
+	const struct tt_nbsd_dropper d = { drop_node, NULL };
+	return tt_nbsd_destroy(&d, c);
 }
 
 int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
