@@ -67,8 +67,9 @@ size_t text_escape(char *out, size_t len, const char *s)
 			n = 1;
 			ulen = (size_t)snprintf(unit, sizeof(unit), "\\x%02x", p[0]);
 		} else if (cp == '\\' || cp == '\n' || cp == '\t' || cp == '\r') {
-			unit[0] = '\\';
-			unit[1] = cp == '\n' ? 'n' : cp == '\t' ? 't' : cp == '\r' ? 'r' : '\\';
+			const char *named =
+				cp == '\n' ? "\\n" : cp == '\t' ? "\\t" : cp == '\r' ? "\\r" : "\\\\";
+			memcpy(unit, named, 2);
 			ulen = 2;
 		} else if (is_control(cp)) {
 			/* Each byte, so that C1's two bytes read back as they were. */
