@@ -1,7 +1,8 @@
 /*
  * test_tool.c - the tcptable command against a known set of sockets in a
  * private network namespace: golden output of the Windows displays, JSON
- * parsed field by field, filters, summary, statistics, -b, every
+ * parsed field by field, filters, summary, statistics, -b, executable,
+ * host and service names from outside shown escaped, every
  * command-line error, library errors, a closed pipe, Ctrl+C during an
  * interval display, --watch changes, and name resolution that stays
  * bounded when the resolver never answers.
@@ -27,7 +28,9 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "helpers.h"
@@ -43,9 +46,10 @@ struct run {
 	int out, err; /* read ends */
 };
 
-enum { CHILD_PLAIN, CHILD_NO_SOURCES, CHILD_SILENT_DNS };
+enum { CHILD_PLAIN, CHILD_NO_SOURCES, CHILD_SILENT_DNS, CHILD_NAMES };
 
 static const char *silent_resolv; /* resolv.conf for CHILD_SILENT_DNS */
+static const char *names_hosts, *names_services; /* /etc files for CHILD_NAMES */
 
 /* A private mount namespace in which path shows other content. */
 static void private_mounts(void)
@@ -79,6 +83,11 @@ static struct run start(const char *const args[], int mode)
 			private_mounts();
 			if (mount(silent_resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0)
 				_exit(123);
+		} else if (mode == CHILD_NAMES) {
+			private_mounts();
+			if (mount(names_hosts, "/etc/hosts", NULL, MS_BIND, NULL) != 0 ||
+			    mount(names_services, "/etc/services", NULL, MS_BIND, NULL) != 0)
+				_exit(124);
 		}
 		execv(tool, (char *const *)argv);
 		_exit(127);
@@ -407,6 +416,128 @@ START_TEST(owning_executables)
 }
 END_TEST
 
+/* ---- Names from outside reach the terminal escaped. */
+
+/* What another user may name a program: a terminal title, a screen clear
+ * and a forged row, then a tab, a backslash, a byte that is not UTF-8,
+ * valid accented and CJK text, a C1 control (CSI) and DEL. */
+static const char evil_name[] = "evil\033]0;pwned\007\033[2J\n"
+				"  TCP    6.6.6.6:1              0.0.0.0:0              LISTENING\n"
+				"\tback\\slash \xff caf\xc3\xa9 \xe5\x90\x8d \xc2\x9b\x7f";
+
+/* The temporary file dir/name with content text; its path in path. */
+static void write_file(char *path, size_t len, const char *dir, const char *name,
+		       const void *text, size_t n, mode_t mode)
+{
+	snprintf(path, len, "%s/%s", dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, text, n), (ssize_t)n);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+/* Starts a copy of /bin/sleep named evil_name that holds the listener lfd
+ * (which the caller no longer has afterwards); returns once it runs the
+ * copy, so that its executable is the evil one. */
+static pid_t start_evil(const char *dir, int lfd, char *exe, size_t exelen)
+{
+	int src = open("/bin/sleep", O_RDONLY | O_CLOEXEC);
+	ck_assert_msg(src >= 0, "/bin/sleep: %s", strerror(errno));
+	char *bin = slurp(src); /* closes src */
+	struct stat st;
+	ck_assert_int_eq(stat("/bin/sleep", &st), 0);
+	write_file(exe, exelen, dir, evil_name, bin, (size_t)st.st_size, 0755);
+	free(bin);
+	int sync[2]; /* closed by the exec: read() sees EOF once it happened */
+	ck_assert_int_eq(pipe2(sync, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* Gone with the test, even when an assertion ends it early. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		fcntl(lfd, F_SETFD, 0); /* the listener, and only it, survives the exec */
+		execl(exe, evil_name, "600", (char *)NULL);
+		_exit(127);
+	}
+	close(sync[1]);
+	char c;
+	ck_assert_int_eq(read(sync[0], &c, 1), 0);
+	close(sync[0]);
+	close(lfd);
+	return pid;
+}
+
+START_TEST(outside_names_escaped)
+{
+	char dir[] = "/tmp/tt-names-XXXXXX", exe[PATH_MAX];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	struct tt_ep e = tt_ep4("127.0.0.1", 7101);
+	pid_t evil = start_evil(dir, tt_listen(&e, -1), exe, sizeof(exe));
+
+	/* The owner's line shows the name escaped, on one line. */
+	expect_golden((const char *[]){ "-anb", "--port", "7101", NULL }, "anb_evil");
+	struct result r = run((const char *[]){ "-anb", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert_msg(!strpbrk(r.out, "\033\007\x7f"), "raw control in:\n%s", r.out);
+	ck_assert_ptr_null(strstr(r.out, "\n  TCP    6.6.6.6"));
+	ck_assert_ptr_nonnull(strstr(r.out, "\n [evil\\x1b]0;pwned\\x07\\x1b[2J\\n  TCP    6.6.6.6:1"));
+	result_free(&r);
+	/* JSON: the same name with JSON's escapes. */
+	r = run((const char *[]){ "-anb", "--json", "--port", "7101", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert_ptr_nonnull(strstr(r.out, "\"module_name\":\"evil\\u001b]0;pwned\\u0007\\u001b[2J"
+					    "\\u000a  TCP    6.6.6.6:1 "));
+	ck_assert_ptr_nonnull(strstr(r.out, "\\u0009back\\\\slash \xef\xbf\xbd caf\xc3\xa9 \xe5\x90\x8d "
+					    "\\u009b\\u007f\",\"module_path\":\"/tmp/tt-names-"));
+	ck_assert_msg(!strpbrk(r.out, "\033\007\x7f\t"), "raw control in:\n%s", r.out);
+	ck_assert_ptr_null(strstr(r.out, "\xc2\x9b"));
+	result_free(&r);
+	kill(evil, SIGKILL);
+	ck_assert_int_eq(waitpid(evil, NULL, 0), evil);
+	unlink(exe);
+
+	/* Host and service names (without -n) from /etc files in a private
+	 * mount namespace, the same bytes as a resolver could send. */
+	if (geteuid() != 0) {
+		fprintf(stderr, "# outside_names_escaped: host names SKIPPED, needs root\n");
+		rmdir(dir);
+		return;
+	}
+	char hosts[PATH_MAX], services[PATH_MAX];
+	const char hosts_text[] = "127.0.0.1 localhost\n"
+				  "127.0.0.9 evil\033]2;x\007\033[2J\xff\xc2\x9b" "caf\xc3\xa9\\h\n"
+				  "127.0.0.10 caf\xc3\xa9\n"
+				  "127.0.0.11 \xe5\x90\x8d\xe5\x89\x8d\n";
+	const char services_text[] = "ev\033[1mil\\svc 7104/tcp\n";
+	write_file(hosts, sizeof(hosts), dir, "hosts", hosts_text, sizeof(hosts_text) - 1, 0644);
+	write_file(services, sizeof(services), dir, "services", services_text,
+		   sizeof(services_text) - 1, 0644);
+	names_hosts = hosts;
+	names_services = services;
+	int lf[3];
+	const char *addrs[3] = { "127.0.0.9", "127.0.0.10", "127.0.0.11" };
+	for (int i = 0; i < 3; i++) {
+		e = tt_ep4(addrs[i], (uint16_t)(7101 + i));
+		lf[i] = tt_listen(&e, -1);
+	}
+	e = tt_ep4("127.0.0.1", 7104);
+	int svc = tt_listen(&e, -1);
+	r = run_mode((const char *[]){ "-a", "--port", "7101,7102,7103,7104", NULL }, CHILD_NAMES);
+	char *want = golden("a_names");
+	ck_assert_msg(exited(&r, 0), "status %d: %s", r.status, r.err);
+	ck_assert_msg(strcmp(r.out, want) == 0, "a_names:\n--- got\n%s--- want\n%s", r.out, want);
+	free(want);
+	result_free(&r);
+
+	for (int i = 0; i < 3; i++)
+		close(lf[i]);
+	close(svc);
+	unlink(hosts);
+	unlink(services);
+	rmdir(dir);
+}
+END_TEST
+
 /* ---- Command-line errors: one line, the usage, status 2, no output. */
 
 START_TEST(command_line_errors)
@@ -653,6 +784,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, json_rows);
 	tcase_add_test(tc, statistics_display);
 	tcase_add_test(tc, owning_executables);
+	tcase_add_test(tc, outside_names_escaped);
 	tcase_add_test(tc, command_line_errors);
 	tcase_add_test(tc, help_and_version);
 	tcase_add_test(tc, library_error_exit_status);

@@ -71,7 +71,10 @@ static void usage_error(const char *fmt, ...)
 	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started just above */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "tcptable: %s\n\n", msg);
+	/* The message quotes the arguments: escaped like every outside text. */
+	char shown[4 * sizeof(msg)];
+	text_escape(shown, sizeof(shown), msg);
+	fprintf(stderr, "tcptable: %s\n\n", shown);
 	fputs(usage_text, stderr);
 	exit(2);
 }

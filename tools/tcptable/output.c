@@ -2,6 +2,7 @@
  * output.c - what tcptable prints: Windows netstat's connection and
  * statistics displays, and the JSON, summary and change formats.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -12,14 +13,117 @@
 
 /* Windows netstat's columns: "  Proto  Local Address          Foreign ..." */
 #define ROW_FORMAT "  %-5s  %-22s %-22s "
+#define ADDR_WIDTH 22
+
+/* ---- Text from outside (executable and host names, service names):
+ * one UTF-8 decoder for the terminal and the JSON escaping. */
+
+/* Decodes the UTF-8 sequence at s (NUL-terminated) strictly (RFC 3629: no
+ * overlong forms, surrogates or values above U+10FFFF); returns its length,
+ * or 0 when the byte at s does not start a valid sequence. */
+static size_t utf8_next(const unsigned char *s, uint32_t *cp)
+{
+	size_t len;
+	uint32_t min, v;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		len = 2, min = 0x80, v = s[0] & 0x1fu;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3, min = 0x800, v = s[0] & 0x0fu;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4, min = 0x10000, v = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+			return 0;
+		v = v << 6 | (s[i] & 0x3fu);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* C0, DEL and C1: what a terminal may take as a command. */
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+size_t text_escape(char *out, size_t len, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t at = 0;
+	while (*p) {
+		uint32_t cp;
+		size_t n = utf8_next(p, &cp);
+		char unit[16];
+		size_t ulen = 0;
+		if (n == 0) {
+			n = 1;
+			ulen = (size_t)snprintf(unit, sizeof(unit), "\\x%02x", p[0]);
+		} else if (cp == '\\' || cp == '\n' || cp == '\t' || cp == '\r') {
+			const char *named =
+				cp == '\n' ? "\\n" : cp == '\t' ? "\\t" : cp == '\r' ? "\\r" : "\\\\";
+			memcpy(unit, named, 2);
+			ulen = 2;
+		} else if (is_control(cp)) {
+			/* Each byte, so that C1's two bytes read back as they were. */
+			for (size_t i = 0; i < n; i++)
+				ulen += (size_t)snprintf(unit + ulen, sizeof(unit) - ulen, "\\x%02x",
+							 p[i]);
+		} else {
+			memcpy(unit, p, n);
+			ulen = n;
+		}
+		if (at + ulen >= len) /* whole units only: never half an escape */
+			break;
+		memcpy(out + at, unit, ulen);
+		at += ulen;
+		p += n;
+	}
+	if (len)
+		out[at] = '\0';
+	return at;
+}
+
+/* Columns that escaped text takes on a terminal: one per character, two
+ * for the East Asian wide ranges (CJK, Hangul, fullwidth forms). */
+static size_t text_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+	while (*p) {
+		uint32_t cp = 0;
+		size_t n = utf8_next(p, &cp);
+		p += n ? n : 1;
+		bool wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+			    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+			    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+			    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
+		w += wide ? 2 : 1;
+	}
+	return w;
+}
+
+/* The printf field width that shows s in `columns` terminal columns. */
+static int field_width(const char *s, int columns)
+{
+	size_t bytes = strlen(s), cols = text_width(s);
+	return columns + (int)(bytes - cols);
+}
 
 void format_endpoint(char *buf, size_t len, int family, const unsigned char *addr, DWORD scope,
 		     unsigned port, struct names *nm)
 {
-	char host[INET6_ADDRSTRLEN + 16], serv[32];
+	char host[256], serv[64]; /* both fit in ENDPOINT_MAX with the ':' */
 	const char *name = nm ? names_host(nm, family, addr) : NULL;
 	if (name) {
-		snprintf(host, sizeof(host), "%.*s", (int)sizeof(host) - 1, name);
+		text_escape(host, sizeof(host), name);
 	} else if (family == AF_INET) {
 		inet_ntop(AF_INET, addr, host, sizeof(host));
 	} else {
@@ -32,7 +136,7 @@ void format_endpoint(char *buf, size_t len, int family, const unsigned char *add
 	}
 	const char *sname = nm ? names_port(nm, port) : NULL;
 	if (sname)
-		snprintf(serv, sizeof(serv), "%s", sname);
+		text_escape(serv, sizeof(serv), sname);
 	else
 		snprintf(serv, sizeof(serv), "%u", port);
 	snprintf(buf, len, "%s:%s", host, serv);
@@ -42,7 +146,7 @@ void format_endpoint(char *buf, size_t len, int family, const unsigned char *add
 struct module_cache {
 	DWORD pid;
 	ULONGLONG key;
-	char text[600];
+	char text[4 * 256 + 8]; /* " [name]", every byte of the name escaped */
 };
 
 static struct module_cache modules[64];
@@ -53,6 +157,10 @@ static void wide_to_utf8(const WCHAR *w, char *out, size_t len)
 	size_t at = 0;
 	for (; *w && at + 5 < len; w++) {
 		unsigned long cp = (unsigned long)*w;
+		/* Not a Unicode scalar value: shown as U+FFFD, as the library
+		 * shows bytes that are not UTF-8. */
+		if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			cp = 0xfffd;
 		if (cp < 0x80) {
 			out[at++] = (char)cp;
 		} else if (cp < 0x800) {
@@ -115,10 +223,11 @@ static const char *module_line(const struct conn *c)
 	struct module_cache *m = &modules[nmodules < 64 ? nmodules++ : 63];
 	m->pid = c->pid;
 	m->key = c->module_info[1];
-	char name[256], path[512];
-	if (module_of(c, name, sizeof(name), path, sizeof(path)))
-		snprintf(m->text, sizeof(m->text), " [%s]", name);
-	else
+	char name[256], path[512], shown[sizeof(m->text) - 4];
+	if (module_of(c, name, sizeof(name), path, sizeof(path))) {
+		text_escape(shown, sizeof(shown), name);
+		snprintf(m->text, sizeof(m->text), " [%s]", shown);
+	} else
 		snprintf(m->text, sizeof(m->text), " Can not obtain ownership information");
 	return m->text;
 }
@@ -126,20 +235,22 @@ static const char *module_line(const struct conn *c)
 static void row_text(char *buf, size_t len, const struct conn *c, const struct options *o,
 		     struct names *nm)
 {
-	char l[128], r[128];
+	char l[ENDPOINT_MAX], r[ENDPOINT_MAX];
 	format_endpoint(l, sizeof(l), c->family, c->laddr, c->lscope, c->lport, nm);
 	format_endpoint(r, sizeof(r), c->family, c->raddr, c->rscope, c->rport, nm);
 	const char *st = state_name(c->state);
+	/* Padded by columns, not bytes: names may hold multibyte characters. */
+	int lw = field_width(l, ADDR_WIDTH), rw = field_width(r, ADDR_WIDTH);
 	if (o->pid)
-		snprintf(buf, len, ROW_FORMAT "%-15s %lu", "TCP", l, r, st ? st : "?",
-			 (unsigned long)c->pid);
+		snprintf(buf, len, "  %-5s  %-*s %-*s %-15s %lu", "TCP", lw, l, rw, r,
+			 st ? st : "?", (unsigned long)c->pid);
 	else
-		snprintf(buf, len, ROW_FORMAT "%s", "TCP", l, r, st ? st : "?");
+		snprintf(buf, len, "  %-5s  %-*s %-*s %s", "TCP", lw, l, rw, r, st ? st : "?");
 }
 
 void print_row(FILE *f, const struct conn *c, const struct options *o, struct names *nm)
 {
-	char line[400];
+	char line[ROW_MAX];
 	row_text(line, sizeof(line), c, o, nm);
 	fprintf(f, "%s\n", line);
 	if (o->module && c->pid != 0)
@@ -161,17 +272,26 @@ void print_table(FILE *f, const struct conn_list *l, const struct options *o, st
 
 /* ---- JSON: one object per line, numeric addresses, stable field names. */
 
+/* A JSON string: controls (C0, DEL, C1) as \u escapes, and bytes that
+ * are not UTF-8 as U+FFFD, which JSON can carry. */
 static void json_string(FILE *f, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
+	while (*p) {
+		uint32_t cp;
+		size_t n = utf8_next(p, &cp);
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			n = 1;
+		} else if (cp == '"' || cp == '\\') {
+			fprintf(f, "\\%c", (int)cp);
+		} else if (is_control(cp)) {
+			fprintf(f, "\\u%04x", (unsigned)cp);
+		} else {
+			fwrite(p, 1, n, f);
+		}
+		p += n;
 	}
 	fputc('"', f);
 }
@@ -284,7 +404,7 @@ static const struct conn *find_same(const struct conn_list *l, const struct conn
 void print_changes(FILE *f, const struct conn_list *before, const struct conn_list *after,
 		   const struct options *o, struct names *nm)
 {
-	char line[400];
+	char line[ROW_MAX];
 	for (size_t i = 0; before->v && i < before->n; i++) {
 		const struct conn *c = &before->v[i];
 		if (conns_match(c, o) && !find_same(after, c)) {

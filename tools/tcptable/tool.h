@@ -84,6 +84,17 @@ const char *names_port(struct names *nm, unsigned port);
 
 /* ---- output.c */
 
+/* Buffer sizes: an endpoint as format_endpoint writes it, a table row. */
+#define ENDPOINT_MAX (256 + 64 + 8)
+#define ROW_MAX (2 * ENDPOINT_MAX + 64)
+
+/* Copies s into out (len bytes, NUL-terminated) safe for a terminal:
+ * control characters (C0, DEL, C1) and bytes that are not UTF-8 become
+ * visible escapes (\n, \t, \r, \xNN for each byte), a backslash becomes
+ * \\, valid UTF-8 stays as it is.  Cuts only between whole characters or
+ * escapes.  Returns the length written. */
+size_t text_escape(char *out, size_t len, const char *s);
+
 /* Writes an endpoint as Windows netstat does: a.b.c.d:port or
  * [v6%scope]:port, or host:service with names. */
 void format_endpoint(char *buf, size_t len, int family, const unsigned char *addr,
