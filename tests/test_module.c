@@ -437,7 +437,10 @@ static int hidden_lookup(const MIB_TCPROW_OWNER_MODULE *row, DWORD want)
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+		/* Source and type of the first mount are ignored, but named:
+		 * valgrind checks them as strings. */
+		if (unshare(CLONE_NEWNS) != 0 ||
+		    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
 		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") != 0) {
 			fprintf(stderr, "# hidepid /proc: %s\n", strerror(errno));
 			_exit(77);
