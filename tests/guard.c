@@ -4,6 +4,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* MAP_ANONYMOUS */
 #endif
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -23,6 +24,22 @@ struct tt_guarded tt_guarded_alloc(size_t len)
 	memset(g.map, TT_FILL, g.body);
 	g.buf = g.map + g.body - len;
 	return g;
+}
+
+struct tt_guarded tt_guarded_alloc_at(size_t len, size_t off)
+{
+	/* The guard page is page-aligned, so the start is -(len + slack) mod 8. */
+	size_t slack = (8 - (len + off) % 8) % 8;
+	struct tt_guarded g = tt_guarded_alloc(len + slack);
+	g.len = len;
+	ck_assert_uint_eq((uintptr_t)g.buf % 8, off % 8);
+	return g;
+}
+
+bool tt_guarded_untouched(const struct tt_guarded *g, size_t used)
+{
+	return tt_pattern_intact(g->map, g->buf) &&
+	       tt_pattern_intact(g->buf + used, g->map + g->body);
 }
 
 void tt_guarded_free(struct tt_guarded *g)

@@ -20,6 +20,13 @@ struct tt_guarded {
 	size_t len;
 };
 struct tt_guarded tt_guarded_alloc(size_t len);
+/* The same with the buffer starting off (0..7) bytes past an 8-aligned
+ * address, so that a suite picks the alignment instead of inheriting one
+ * from len.  Up to 7 bytes of pattern then lie between the buffer's end and
+ * the guard page: check them with tt_guarded_untouched. */
+struct tt_guarded tt_guarded_alloc_at(size_t len, size_t off);
+/* True when every byte of g outside [g->buf, g->buf + used) holds TT_FILL. */
+bool tt_guarded_untouched(const struct tt_guarded *g, size_t used);
 void tt_guarded_free(struct tt_guarded *g);
 /* True when every byte in [from, to) still holds TT_FILL. */
 bool tt_pattern_intact(const unsigned char *from, const unsigned char *to);

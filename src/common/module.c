@@ -5,6 +5,7 @@
  * TCPIP_OWNER_MODULE_BASIC_INFO.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +37,18 @@ static DWORD image_error(int err)
 	}
 }
 
-static DWORD owner_module(DWORD pid, const ULONGLONG *info, TCPIP_OWNER_MODULE_INFO_CLASS cls,
-			  PVOID buffer, PDWORD size)
+/* Every access to the caller's memory (the row read, the buffer written)
+ * goes through memcpy: rows and buffers may sit at any offset of a byte
+ * buffer, and an access through a misaligned typed pointer is undefined
+ * (and traps on strict-alignment targets). */
+static DWORD owner_module(const void *entry, size_t pid_at, size_t info_at,
+			  TCPIP_OWNER_MODULE_INFO_CLASS cls, PVOID buffer, PDWORD size)
 {
 	if (!size || cls != TCPIP_OWNER_MODULE_INFO_BASIC)
 		return ERROR_INVALID_PARAMETER;
+	const unsigned char *row = entry;
+	DWORD pid;
+	memcpy(&pid, row + pid_at, sizeof(pid));
 	if (pid == 0)
 		return ERROR_NOT_FOUND;
 
@@ -50,7 +58,8 @@ static DWORD owner_module(DWORD pid, const ULONGLONG *info, TCPIP_OWNER_MODULE_I
 		return image_error(err);
 	/* The row remembers which process held the PID: another one now means
 	 * the owner exited and the PID was reused. */
-	uint64_t then = info[TT_MODULE_KEY_SLOT];
+	uint64_t then;
+	memcpy(&then, row + info_at + TT_MODULE_KEY_SLOT * sizeof(ULONGLONG), sizeof(then));
 	if (then && img.key && then != img.key) {
 		free(img.path);
 		return ERROR_NOT_FOUND;
@@ -76,15 +85,18 @@ static DWORD owner_module(DWORD pid, const ULONGLONG *info, TCPIP_OWNER_MODULE_I
 		ret = ERROR_INSUFFICIENT_BUFFER;
 	} else {
 		/* Windows' layout: the structure, then the name, then the path. */
-		TCPIP_OWNER_MODULE_BASIC_INFO *bi = buffer;
-		WCHAR *wname = (WCHAR *)(void *)(bi + 1);
-		WCHAR *wpath = wname + name_w;
+		unsigned char *base = buffer;
+		unsigned char *wname = base + sizeof(TCPIP_OWNER_MODULE_BASIC_INFO);
+		unsigned char *wpath = wname + name_w * sizeof(WCHAR);
+		static const WCHAR nul = L'\0';
 		tt_utf8_to_wide(name, nlen, wname);
-		wname[name_w - 1] = L'\0';
+		memcpy(wpath - sizeof(WCHAR), &nul, sizeof(nul));
 		tt_utf8_to_wide(path, plen, wpath);
-		wpath[path_w - 1] = L'\0';
-		bi->pModuleName = wname;
-		bi->pModulePath = wpath;
+		memcpy(base + need - sizeof(WCHAR), &nul, sizeof(nul));
+		/* The pointers are the caller's to use; where they point is the
+		 * caller's buffer, as on Windows. */
+		TCPIP_OWNER_MODULE_BASIC_INFO bi = { (PWCHAR)(void *)wname, (PWCHAR)(void *)wpath };
+		memcpy(base, &bi, sizeof(bi));
 		*size = (DWORD)need;
 	}
 	free(img.path);
@@ -97,7 +109,8 @@ TT_API DWORD WINAPI GetOwnerModuleFromTcpEntry(PMIB_TCPROW_OWNER_MODULE pTcpEntr
 {
 	if (!pTcpEntry)
 		return ERROR_INVALID_PARAMETER;
-	return owner_module(pTcpEntry->dwOwningPid, pTcpEntry->OwningModuleInfo, Class, pBuffer,
+	return owner_module(pTcpEntry, offsetof(MIB_TCPROW_OWNER_MODULE, dwOwningPid),
+			    offsetof(MIB_TCPROW_OWNER_MODULE, OwningModuleInfo), Class, pBuffer,
 			    pdwSize);
 }
 
@@ -107,6 +120,7 @@ TT_API DWORD WINAPI GetOwnerModuleFromTcp6Entry(PMIB_TCP6ROW_OWNER_MODULE pTcpEn
 {
 	if (!pTcpEntry)
 		return ERROR_INVALID_PARAMETER;
-	return owner_module(pTcpEntry->dwOwningPid, pTcpEntry->OwningModuleInfo, Class, pBuffer,
+	return owner_module(pTcpEntry, offsetof(MIB_TCP6ROW_OWNER_MODULE, dwOwningPid),
+			    offsetof(MIB_TCP6ROW_OWNER_MODULE, OwningModuleInfo), Class, pBuffer,
 			    pdwSize);
 }

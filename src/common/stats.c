@@ -76,7 +76,9 @@ TT_API ULONG WINAPI GetTcpStatisticsEx(PMIB_TCPSTATS Statistics, ULONG Family)
 	s.dwInErrs = (DWORD)m.in_errs;
 	s.dwOutRsts = (DWORD)m.out_rsts;
 	s.dwNumConns = c.conns;
-	*Statistics = s;
+	/* Copied, not assigned: the pointer is typed, but a caller's struct
+	 * may still sit at any offset of a byte buffer. */
+	memcpy(Statistics, &s, sizeof(s));
 	return NO_ERROR;
 }
 

@@ -3,6 +3,8 @@
  * surrogates, nothing above U+10FFFF).
  */
 #include <stdint.h>
+#include <string.h>
+#include <wchar.h>
 
 #include "utf8.h"
 
@@ -40,22 +42,30 @@ static size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-static size_t put(wchar_t *out, size_t at, uint32_t cp)
+/* Stores one wchar_t at index at of out, byte-wise: out may sit at any
+ * offset of a caller's buffer. */
+static void store(unsigned char *out, size_t at, uint32_t v)
+{
+	wchar_t w = (wchar_t)v;
+	memcpy(out + at * sizeof(w), &w, sizeof(w));
+}
+
+static size_t put(unsigned char *out, size_t at, uint32_t cp)
 {
 	if (sizeof(wchar_t) == 2 && cp > 0xffff) {
 		if (out) {
 			cp -= 0x10000;
-			out[at] = (wchar_t)(0xd800 + (cp >> 10));
-			out[at + 1] = (wchar_t)(0xdc00 + (cp & 0x3ff));
+			store(out, at, 0xd800 + (cp >> 10));
+			store(out, at + 1, 0xdc00 + (cp & 0x3ff));
 		}
 		return 2;
 	}
 	if (out)
-		out[at] = (wchar_t)cp;
+		store(out, at, cp);
 	return 1;
 }
 
-size_t tt_utf8_to_wide(const char *s, size_t len, wchar_t *out)
+size_t tt_utf8_to_wide(const char *s, size_t len, void *out)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t at = 0;

@@ -9,9 +9,10 @@
 #include <wchar.h>
 
 /* Decodes len bytes of UTF-8 into out (when out is not NULL) and returns
- * the number of wchar_t written (or needed), without a terminator.  Each
+ * the number of wchar_t written (or needed), without a terminator.  out
+ * needs no alignment: the characters are stored byte-wise.  Each
  * byte of an invalid or truncated sequence becomes U+FFFD; code points
  * above U+FFFF become surrogate pairs where wchar_t is 16 bits. */
-size_t tt_utf8_to_wide(const char *s, size_t len, wchar_t *out);
+size_t tt_utf8_to_wide(const char *s, size_t len, void *out);
 
 #endif /* TT_UTF8_H */
