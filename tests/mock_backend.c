@@ -24,6 +24,7 @@ static int deliver(struct tt_collector *col, size_t n)
 int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 {
 	tt_mock.collect_calls++;
+	tt_mock.last_proto = req->proto;
 	tt_mock.last_table = req->table;
 	tt_mock.last_states = req->states;
 	tt_mock.last_owners = req->owners;

@@ -40,7 +40,7 @@ struct tt_mock {
 	/* Observations. */
 	int collect_calls, owner_calls, image_calls, destroy_calls;
 	size_t claims_made;
-	unsigned last_table, last_states;
+	unsigned last_proto, last_table, last_states;
 	bool last_owners;
 	uint32_t last_image_pid;
 };

@@ -2,7 +2,8 @@
  * stats.c - GetTcpStatistics, GetTcpStatisticsEx and GetTcpStatisticsEx2
  * (SPEC §8): the kernel's TCP counters, with dwNumConns and dwCurrEstab
  * counted from the table of the requested family so that they agree with
- * what the table functions return.
+ * what the table functions return.  GetUdpStatistics* (SPEC §10) likewise:
+ * the kernel's UDP counters, with dwNumAddrs counted from the UDP table.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -15,14 +16,15 @@
 #include "tables.h"
 
 struct counts {
-	uint32_t conns; /* rows that are not LISTEN */
+	uint32_t conns; /* TCP: rows that are not LISTEN; UDP: all rows */
 	uint32_t estab; /* ESTABLISHED or CLOSE_WAIT (RFC 4022 tcpCurrEstab) */
 };
 
-static int count_rows(int family, struct counts *c)
+static int count_rows(unsigned proto, int family, struct counts *c)
 {
-	struct tt_request req = { family == AF_INET ? TT_TABLE_V4 : TT_TABLE_V6,
-				  TT_STATES_CONNECTIONS };
+	struct tt_request req = { proto, family == AF_INET ? TT_TABLE_V4 : TT_TABLE_V6,
+				  proto == TT_PROTO_TCP ? TT_STATES_CONNECTIONS : TT_STATES_ALL,
+				  false };
 	struct tt_snapshot snap;
 	int err = tt_snapshot_take(&snap, &req);
 	if (err)
@@ -45,7 +47,7 @@ static DWORD collect(ULONG family, struct tt_tcp_mib *mib, struct counts *c)
 		return ERROR_INVALID_PARAMETER;
 	int err = tt_backend_tcp_mib((int)family, mib);
 	if (!err)
-		err = count_rows((int)family, c);
+		err = count_rows(TT_PROTO_TCP, (int)family, c);
 	return err ? tt_win32_error(err) : NO_ERROR;
 }
 

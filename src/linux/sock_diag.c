@@ -1,6 +1,6 @@
 /*
  * sock_diag.c - the Linux connection source: one NETLINK_SOCK_DIAG dump per
- * address family, messages walked with libmnl and decoded by diag_decode.c.
+ * address family and protocol (TCP or UDP), messages walked with libmnl and decoded by diag_decode.c.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -20,7 +20,7 @@
 #include "sys.h"
 
 /* The dump buffer iproute2 uses; the kernel never builds larger dump
- * messages for plain TCP dumps (MNL_SOCKET_DUMP_SIZE in newer libmnl). */
+ * messages for plain TCP or UDP dumps (MNL_SOCKET_DUMP_SIZE in newer libmnl). */
 #define RECV_SIZE 32768
 /* A dump interrupted by a change (NLM_F_DUMP_INTR) or an overrun receive
  * queue (ENOBUFS) is restarted from scratch, this many times at most. */
@@ -36,6 +36,7 @@ struct diag_sock {
 };
 
 struct dump_ctx {
+	unsigned proto; /* TT_PROTO_* */
 	struct tt_collector *col;
 	int err;
 };
@@ -67,8 +68,8 @@ static void diag_close(struct diag_sock *s)
 
 /* A dump request; `filter` (len bytes, or NULL) is bytecode the kernel runs
  * on every socket before sending it. */
-static int send_request(struct diag_sock *s, int family, uint32_t states, const void *filter,
-			size_t len)
+static int send_request(struct diag_sock *s, unsigned proto, int family, uint32_t states,
+			const void *filter, size_t len)
 {
 	unsigned char req[NLMSG_SPACE(sizeof(struct inet_diag_req_v2)) +
 			  MNL_ATTR_HDRLEN + TT_DIAG_FILTER_MAX];
@@ -78,7 +79,7 @@ static int send_request(struct diag_sock *s, int family, uint32_t states, const 
 	nlh->nlmsg_seq = ++s->seq;
 	struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
 	r->sdiag_family = (uint8_t)family;
-	r->sdiag_protocol = IPPROTO_TCP;
+	r->sdiag_protocol = proto == TT_PROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 	r->idiag_states = states;
 	if (filter)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, len, filter);
@@ -124,7 +125,8 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
 		return MNL_CB_OK;
 	struct tt_conn c;
-	int r = tt_diag_decode(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), &c);
+	int r = tt_diag_decode_as(ctx->proto, mnl_nlmsg_get_payload(nlh),
+				  mnl_nlmsg_get_payload_len(nlh), &c);
 	if (r > 0)
 		r = tt_collector_add(ctx->col, &c);
 	if (r < 0) {
@@ -185,13 +187,13 @@ static bool whole_messages(const unsigned char *buf, size_t len)
 
 /* Runs one dump to its end.  -EINTR means the kernel flagged the dump as
  * interrupted, -ENOBUFS that messages were lost: both call for a restart. */
-static int dump(struct diag_sock *s, int family, uint32_t states, const void *filter,
-		size_t flen, struct tt_collector *col)
+static int dump(struct diag_sock *s, unsigned proto, int family, uint32_t states,
+		const void *filter, size_t flen, struct tt_collector *col)
 {
-	int err = send_request(s, family, states, filter, flen);
+	int err = send_request(s, proto, family, states, filter, flen);
 	if (err)
 		return err;
-	struct dump_ctx ctx = { col, 0 };
+	struct dump_ctx ctx = { proto, col, 0 };
 	unsigned eintr = 0;
 	for (;;) {
 		ssize_t n = recv_kernel(s, &eintr);
@@ -211,12 +213,12 @@ static int dump(struct diag_sock *s, int family, uint32_t states, const void *fi
 
 /* Dumps one family, restarting on a fresh socket when the dump was
  * interrupted; rows of an abandoned attempt are dropped. */
-static int dump_family(struct diag_sock *s, int family, uint32_t states, const void *filter,
-		       size_t flen, struct tt_collector *col)
+static int dump_family(struct diag_sock *s, unsigned proto, int family, uint32_t states,
+		       const void *filter, size_t flen, struct tt_collector *col)
 {
 	for (unsigned attempt = 0;; attempt++) {
 		size_t mark = tt_collector_mark(col);
-		int err = dump(s, family, states, filter, flen, col);
+		int err = dump(s, proto, family, states, filter, flen, col);
 		if (err != -EINTR && err != -ENOBUFS)
 			return err;
 		tt_collector_rewind(col, mark);
@@ -235,25 +237,26 @@ static int collect_diag(const struct tt_request *req, struct tt_collector *col)
 	s.buf = tt_malloc(RECV_SIZE);
 	if (!s.buf)
 		return -ENOMEM;
-	uint32_t states = tt_diag_state_mask(req->states);
+	uint32_t states = tt_diag_proto_state_mask(req->proto, req->states);
 	int err = diag_open(&s);
-	/* IPv4 rows also come from IPv6 sockets: v4-mapped connections and
-	 * dual-stack listeners live in the AF_INET6 dump.  For an IPv4 table
+	/* IPv4 rows also come from IPv6 sockets: v4-mapped sockets and
+	 * dual-stack listeners (UDP: sockets on [::]) live in the AF_INET6 dump.  For an IPv4 table
 	 * the kernel is asked for those alone. */
 	unsigned char filter[TT_DIAG_FILTER_MAX];
 	size_t flen = 0;
 	if (!err && (req->table & TT_TABLE_V4)) {
-		err = dump_family(&s, AF_INET, states, NULL, 0, col);
+		err = dump_family(&s, req->proto, AF_INET, states, NULL, 0, col);
 		flen = tt_diag_v4_filter(filter);
 	}
 	if (!err)
-		err = dump_family(&s, AF_INET6, states, flen ? filter : NULL, flen, col);
+		err = dump_family(&s, req->proto, AF_INET6, states, flen ? filter : NULL, flen,
+				  col);
 	diag_close(&s);
 	free(s.buf);
 	return err;
 }
 
-/* sock_diag when it answers, else /proc/net/tcp{,6}: a kernel without the
+/* sock_diag when it answers, else /proc/net/tcp{,6} or udp{,6}: a kernel without the
  * inet_diag module, a sandbox that refuses netlink sockets, or a dump that
  * failed part-way all leave the caller with the same rows.  Only running
  * out of memory is not worth a second try. */
