@@ -94,3 +94,10 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	*out = tt_mock.mib;
 	return tt_mock.mib_err;
 }
+
+int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
+{
+	(void)family;
+	*out = tt_mock.udp_mib;
+	return tt_mock.udp_mib_err;
+}

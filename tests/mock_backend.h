@@ -37,6 +37,8 @@ struct tt_mock {
 	struct tt_conn destroyed;
 	struct tt_tcp_mib mib;
 	int mib_err;
+	struct tt_udp_mib udp_mib; /* tt_backend_udp_mib */
+	int udp_mib_err;
 	/* Observations. */
 	int collect_calls, owner_calls, image_calls, destroy_calls;
 	size_t claims_made;

@@ -92,4 +92,13 @@ struct tt_tcp_mib {
  * -errno. */
 int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out);
 
+/* The kernel's UDP counters (RFC 4113 udp group) for family. */
+struct tt_udp_mib {
+	uint64_t in_datagrams, no_ports, in_errors, out_datagrams;
+};
+
+/* Returns 0, -EOPNOTSUPP where the platform has no UDP source yet, or
+ * another -errno. */
+int tt_backend_udp_mib(int family, struct tt_udp_mib *out);
+
 #endif /* TT_BACKEND_H */

@@ -118,3 +118,57 @@ TT_API ULONG WINAPI GetTcpStatisticsEx2(PMIB_TCPSTATS2 Statistics, ULONG Family)
 	memcpy(Statistics, &s, sizeof(s));
 	return NO_ERROR;
 }
+
+/* ---- UDP (SPEC §10). */
+
+static DWORD collect_udp(ULONG family, struct tt_udp_mib *mib, struct counts *c)
+{
+	if (family != AF_INET && family != AF_INET6)
+		return ERROR_INVALID_PARAMETER;
+	int err = tt_backend_udp_mib((int)family, mib);
+	if (!err)
+		err = count_rows(TT_PROTO_UDP, (int)family, c);
+	return err ? tt_win32_error(err) : NO_ERROR;
+}
+
+TT_API ULONG WINAPI GetUdpStatisticsEx(PMIB_UDPSTATS Statistics, ULONG Family)
+{
+	if (!Statistics)
+		return ERROR_INVALID_PARAMETER;
+	struct tt_udp_mib m = { 0, 0, 0, 0 };
+	struct counts c = { 0, 0 };
+	DWORD ret = collect_udp(Family, &m, &c);
+	if (ret != NO_ERROR)
+		return ret;
+	/* The 32-bit fields keep the low 32 bits, as the kernel's own
+	 * 32-bit counters would wrap. */
+	MIB_UDPSTATS s = { (DWORD)m.in_datagrams, (DWORD)m.no_ports, (DWORD)m.in_errors,
+			   (DWORD)m.out_datagrams, c.conns };
+	memcpy(Statistics, &s, sizeof(s));
+	return NO_ERROR;
+}
+
+TT_API ULONG WINAPI GetUdpStatistics(PMIB_UDPSTATS Stats)
+{
+	return GetUdpStatisticsEx(Stats, AF_INET);
+}
+
+TT_API ULONG WINAPI GetUdpStatisticsEx2(PMIB_UDPSTATS2 Statistics, ULONG Family)
+{
+	if (!Statistics)
+		return ERROR_INVALID_PARAMETER;
+	struct tt_udp_mib m = { 0, 0, 0, 0 };
+	struct counts c = { 0, 0 };
+	DWORD ret = collect_udp(Family, &m, &c);
+	if (ret != NO_ERROR)
+		return ret;
+	MIB_UDPSTATS2 s;
+	memset(&s, 0, sizeof(s)); /* including the tail padding */
+	s.dw64InDatagrams = m.in_datagrams;
+	s.dwNoPorts = (DWORD)m.no_ports;
+	s.dwInErrors = (DWORD)m.in_errors;
+	s.dw64OutDatagrams = m.out_datagrams;
+	s.dwNumAddrs = c.conns;
+	memcpy(Statistics, &s, sizeof(s));
+	return NO_ERROR;
+}

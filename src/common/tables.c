@@ -427,3 +427,31 @@ TT_API DWORD WINAPI GetExtendedTcpTable(PVOID pTcpTable, PDWORD pdwSize, BOOL bO
 		return ERROR_INVALID_PARAMETER;
 	return extended_get(TT_PROTO_TCP, ulAf, cls / 3, class_states[cls % 3], pTcpTable, pdwSize);
 }
+
+TT_API ULONG WINAPI GetUdpTable(PMIB_UDPTABLE UdpTable, PULONG SizePointer, BOOL Order)
+{
+	(void)Order;
+	return tt_table_get(&extended[UDP][0][UDP_TABLE_BASIC], TT_STATES_ALL, UdpTable,
+			    SizePointer);
+}
+
+TT_API ULONG WINAPI GetUdp6Table(PMIB_UDP6TABLE Udp6Table, PULONG SizePointer, BOOL Order)
+{
+	(void)Order;
+	return tt_table_get(&extended[UDP][1][UDP_TABLE_BASIC], TT_STATES_ALL, Udp6Table,
+			    SizePointer);
+}
+
+/* All six (family, class) pairs are valid (SPEC §10). */
+TT_API DWORD WINAPI GetExtendedUdpTable(PVOID pUdpTable, PDWORD pdwSize, BOOL bOrder, ULONG ulAf,
+					UDP_TABLE_CLASS TableClass, ULONG Reserved)
+{
+	(void)bOrder;
+	(void)Reserved;
+	if (ulAf != AF_INET && ulAf != AF_INET6)
+		return ERROR_INVALID_PARAMETER;
+	unsigned cls = (unsigned)TableClass;
+	if (cls > UDP_TABLE_OWNER_MODULE)
+		return ERROR_INVALID_PARAMETER;
+	return extended_get(TT_PROTO_UDP, ulAf, cls, TT_STATES_ALL, pUdpTable, pdwSize);
+}

@@ -129,3 +129,11 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	out->max_conn = -1;
 	return 0;
 }
+
+/* No UDP source on this platform yet: GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
+int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
+{
+	(void)family;
+	(void)out;
+	return -EOPNOTSUPP;
+}
