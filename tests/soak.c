@@ -150,7 +150,10 @@ static void check_table(const struct table_fn *f, const unsigned char *t, ULONG 
 		return;
 	for (DWORD i = 0; i < n; i++) {
 		const unsigned char *row = t + f->header + i * f->row;
-		if (f->family == AF_INET)
+		/* UDP rows: the local end (address, scope, port) is the key. */
+		if (f->proto == FN_UDP)
+			memcpy(k[i].b, row, f->family == AF_INET ? 8 : 24);
+		else if (f->family == AF_INET)
 			memcpy(k[i].b, row + 4, 16);
 		else if (f->row == sizeof(MIB_TCP6ROW))
 			memcpy(k[i].b, row + 4, 48);

@@ -36,8 +36,33 @@ static unsigned char *fetch(const struct table_fn *f, ULONG *size_out, ULONG *er
 	return t;
 }
 
-static int fds[32];
+static int fds[64];
 static int nfds;
+
+/* Every kind of UDP row the fallback must reproduce: seven per table. */
+static void udp_sockets(void)
+{
+	struct tt_ep u4 = tt_ep4("127.0.0.1", 0), u6 = tt_ep6("::1", 0, 0);
+	tt_udp_shape(&u4, &fds[nfds]);
+	nfds += 3;
+	tt_udp_shape(&u6, &fds[nfds]);
+	nfds += 3;
+	struct tt_ep other6 = tt_ep6("::1", 0, 0);
+	fds[nfds++] = tt_udp_bind(&other6, -1);
+	/* Dual-stack [::], in both tables. */
+	struct tt_ep dual = tt_ep6("::", 0, 0);
+	fds[nfds++] = tt_udp_bind(&dual, 0);
+	/* V6ONLY [::]:p beside 0.0.0.0:p: IPv6 only. */
+	struct tt_ep v6only = tt_ep6("::", 0, 0);
+	fds[nfds++] = tt_udp_bind(&v6only, 1);
+	struct tt_ep same4 = tt_ep4("0.0.0.0", v6only.port);
+	fds[nfds++] = tt_udp_bind(&same4, -1);
+	/* Bound to a v4-mapped address: IPv4 only. */
+	struct tt_ep mapped = tt_ep6("::ffff:127.0.0.1", 0, 0);
+	fds[nfds++] = tt_udp_bind(&mapped, 0);
+	/* Autobound by sendto on a dual-stack socket: both tables. */
+	fds[nfds++] = tt_udp_sendto(AF_INET6, &other6);
+}
 
 /* Every kind of row the fallback must reproduce. */
 static void sockets(void)
@@ -77,6 +102,7 @@ static void sockets(void)
 	shutdown(fds[nfds], SHUT_WR);
 	ck_assert(tt_wait_state(&hl, &l6, MIB_TCP_STATE_FIN_WAIT2));
 	nfds += 2;
+	udp_sockets();
 }
 
 static void close_sockets(void)
