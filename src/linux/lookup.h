@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/inet_diag.h>
+#include <linux/netlink.h>
 
 #include "conn.h"
 #include "diag_sock.h"
