@@ -59,6 +59,7 @@ static void diag_disconnect(struct tt_diag_sock *s)
 int tt_diag_open(struct tt_diag_sock *s)
 {
 	s->fd = -1;
+	s->portid = 0;
 	s->seq = 0;
 	s->buf = tt_malloc(RECV_SIZE);
 	if (!s->buf)
@@ -296,7 +297,7 @@ static int collect_diag(const struct tt_request *req, struct tt_collector *col)
 	 * the kernel is asked for those alone. */
 	unsigned char filter[TT_DIAG_FILTER_MAX];
 	size_t flen = 0;
-	if (!err && (req->table & TT_TABLE_V4)) {
+	if (req->table & TT_TABLE_V4) {
 		err = dump_family(&s, AF_INET, states, NULL, 0, col);
 		flen = tt_diag_v4_filter(filter);
 	}
