@@ -423,6 +423,51 @@ START_TEST(connection_on_a_device_bound_socket)
 }
 END_TEST
 
+/* An IPv6 link-local row names its interface: a row with another zone is
+ * no such connection, and the connection lives on; the right zone (as the
+ * table gives it) destroys it. */
+START_TEST(link_local_row_needs_the_right_zone)
+{
+	if (!tt_isolated) {
+		fprintf(stderr, "SKIP (loud): %s needs a private namespace for its veth pair\n",
+			__func__);
+		return;
+	}
+	ck_assert(tt_ip("link add tt0 type veth peer name tt1"));
+	ck_assert(tt_ip("link set tt0 up"));
+	ck_assert(tt_ip("link set tt1 up"));
+	ck_assert(tt_ip("addr add fe80::1/64 dev tt0 nodad"));
+	ck_assert(tt_ip("addr add fe80::2/64 dev tt1 nodad"));
+	unsigned v0 = if_nametoindex("tt0"), v1 = if_nametoindex("tt1");
+	ck_assert(v0 && v1 && v0 != v1);
+	struct tt_ep l = tt_ep6("fe80::2", 0, v1);
+	int lfd = tt_listen(&l, 1);
+	struct tt_ep to = tt_ep6("fe80::2", l.port, v0);
+	int c = tt_connect(&to, NULL);
+	int s = tt_accept(lfd);
+	struct tt_ep cl = tt_local_of(c);
+	PMIB_TCP6TABLE t = tt_get_tcp6();
+	const MIB_TCP6ROW *found = tt_find_tcp6(t, &cl, &to);
+	ck_assert_ptr_nonnull(found);
+	MIB_TCP6ROW row = *found;
+	free(t);
+	ck_assert_uint_eq(row.dwLocalScopeId, v0);
+	row.State = MIB_TCP_STATE_DELETE_TCB;
+	MIB_TCP6ROW wrong = row;
+	wrong.dwLocalScopeId = wrong.dwRemoteScopeId = v1;
+	ck_assert_uint_eq(TcptableSetTcp6Entry(&wrong), ERROR_MR_MID_NOT_FOUND);
+	ck_assert_int_eq(send(c, "x", 1, 0), 1);
+	char b;
+	ck_assert_int_eq(recv(s, &b, 1, 0), 1);
+	ck_assert_uint_eq(TcptableSetTcp6Entry(&row), NO_ERROR);
+	ck_assert_int_eq(reset_seen(s), ECONNRESET);
+	expect_listening(lfd, &to);
+	close(c);
+	close(s);
+	close(lfd);
+}
+END_TEST
+
 int main(void)
 {
 	tt_test_init("set_entry");
@@ -445,6 +490,7 @@ int main(void)
 	tcase_add_test(tc, ipv6_row_without_connection_spares_the_listener);
 	tcase_add_test(tc, listen_rows_are_not_supported);
 	tcase_add_test(tc, connection_on_a_device_bound_socket);
+	tcase_add_test(tc, link_local_row_needs_the_right_zone);
 	suite_add_tcase(s, tc);
 	return tt_run_suite(s);
 }
