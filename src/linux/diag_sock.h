@@ -19,9 +19,9 @@ struct tt_diag_sock {
 	unsigned char *buf; /* the receive buffer, from tt_malloc */
 };
 
-/* Opens and binds the socket and allocates its receive buffer.  Returns 0,
- * -ENOMEM, or the -errno of socket()/bind(); on failure nothing is left to
- * close.  Initialise s with .fd = -1 before the first call. */
+/* Opens and binds the socket and allocates its receive buffer; sets every
+ * field of s.  Returns 0, -ENOMEM, or the -errno of socket()/bind(); on
+ * failure nothing is left to close. */
 int tt_diag_open(struct tt_diag_sock *s);
 void tt_diag_close(struct tt_diag_sock *s);
 
