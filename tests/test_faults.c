@@ -2,8 +2,9 @@
  * test_faults.c - faults injected at the library's seam (test build only),
  * on real sockets in a private namespace: interrupted and overrun receives,
  * cut and malformed netlink messages, an error in the middle of a dump,
- * both sources failing, /proc entries that vanish, short reads, and every
- * allocation failing in turn.  Each call must give the documented error
+ * both sources failing, /proc entries that vanish, short reads, every
+ * allocation failing in turn, and a connection that ends between
+ * SetTcpEntry's lookup and its SOCK_DESTROY.  Each call must give the documented error
  * code or a correct table - never a crash, a partial table, a hang, or a
  * leaked descriptor (memory leaks show under ASan and valgrind).
  */
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <sys/socket.h>
@@ -440,6 +442,87 @@ START_TEST(every_allocation_failure)
 }
 END_TEST
 
+/* ---- SetTcpEntry: the connection ends between lookup and destroy. */
+
+#ifndef SO_COOKIE
+#define SO_COOKIE 57
+#endif
+
+static int race_victim = -1;
+static int race_destroys;
+static struct inet_diag_sockid race_id;
+
+/* Lets SOCK_DESTROY through only after resetting the connection it names
+ * (SO_LINGER 0: the socket leaves the kernel's tables at once). */
+static ssize_t sendto_reset_first(int fd, const void *buf, size_t len, int flags,
+				  const struct sockaddr *addr, socklen_t alen)
+{
+	struct nlmsghdr h;
+	if (len >= NLMSG_HDRLEN + sizeof(struct inet_diag_req_v2)) {
+		memcpy(&h, buf, sizeof(h));
+		if (h.nlmsg_type == SOCK_DESTROY) {
+			struct inet_diag_req_v2 r;
+			memcpy(&r, (const unsigned char *)buf + NLMSG_HDRLEN, sizeof(r));
+			race_id = r.id;
+			race_destroys++;
+			struct linger lg = { 1, 0 };
+			ck_assert_int_eq(setsockopt(race_victim, SOL_SOCKET, SO_LINGER, &lg,
+						    sizeof(lg)), 0);
+			close(race_victim);
+			race_victim = -1;
+		}
+	}
+	return sendto(fd, buf, len, flags, addr, alen);
+}
+
+/* The destroy request carries the cookie and the identity the lookup found,
+ * so the kernel, whose own lookup would now fall back to the listener on
+ * the row's local port, answers that the socket is gone (317), and the
+ * listener lives on. */
+START_TEST(connection_gone_before_destroy)
+{
+	struct tt_ep l = tt_ep4("127.0.0.1", 0);
+	int lfd = tt_listen(&l, -1);
+	int c, s;
+	tt_pair(lfd, &l, &c, &s);
+	struct tt_ep cl = tt_local_of(c);
+	uint64_t cookie = 0;
+	socklen_t clen = sizeof(cookie);
+	ck_assert_int_eq(getsockopt(s, SOL_SOCKET, SO_COOKIE, &cookie, &clen), 0);
+	PMIB_TCPTABLE t = tt_get_tcp();
+	const MIB_TCPROW *found = tt_find_tcp(t, &l, &cl); /* the server's end */
+	ck_assert_ptr_nonnull(found);
+	MIB_TCPROW row = *found;
+	free(t);
+	row.dwState = MIB_TCP_STATE_DELETE_TCB;
+
+	race_victim = s;
+	race_destroys = 0;
+	tt_hooks.sendto = sendto_reset_first;
+	DWORD r = SetTcpEntry(&row);
+	tt_hooks.sendto = NULL;
+	ck_assert_int_eq(race_destroys, 1);
+	ck_assert_uint_eq(race_id.idiag_cookie[0], (uint32_t)cookie);
+	ck_assert_uint_eq(race_id.idiag_cookie[1], (uint32_t)(cookie >> 32));
+	ck_assert_mem_eq(race_id.idiag_src, l.addr, 4);
+	ck_assert_mem_eq(race_id.idiag_dst, cl.addr, 4);
+	ck_assert_uint_eq(race_id.idiag_sport, htons(l.port));
+	ck_assert_uint_eq(race_id.idiag_dport, htons(cl.port));
+	ck_assert_uint_eq(r, ERROR_MR_MID_NOT_FOUND);
+
+	int err = -1;
+	socklen_t elen = sizeof(err);
+	ck_assert_int_eq(getsockopt(lfd, SOL_SOCKET, SO_ERROR, &err, &elen), 0);
+	ck_assert_int_eq(err, 0);
+	int c2, s2;
+	tt_pair(lfd, &l, &c2, &s2);
+	close(c2);
+	close(s2);
+	close(c);
+	close(lfd);
+}
+END_TEST
+
 int main(void)
 {
 	tt_test_init("faults");
@@ -457,6 +540,7 @@ int main(void)
 	tcase_add_test(tc, no_source_is_not_supported);
 	tcase_add_test(tc, short_reads_still_parse);
 	tcase_add_test(tc, vanishing_proc_entries);
+	tcase_add_test(tc, connection_gone_before_destroy);
 	tcase_add_loop_test(tc, every_allocation_failure, 0, (int)(sizeof(paths) / sizeof(paths[0])));
 	suite_add_tcase(s, tc);
 	return tt_run_suite(s);

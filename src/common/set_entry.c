@@ -1,6 +1,8 @@
 /*
  * set_entry.c - SetTcpEntry (SPEC §8) and its IPv6 companion, which Windows
- * lacks: MIB_TCP_STATE_DELETE_TCB destroys the connection.
+ * lacks: MIB_TCP_STATE_DELETE_TCB destroys the connection.  A row names a
+ * connection; a listener's row (no remote endpoint) is refused here, once
+ * for every platform, before any backend sees it.
  */
 #include <errno.h>
 #include <string.h>
@@ -14,11 +16,18 @@
 
 static DWORD destroy(const struct tt_conn *c)
 {
+	/* Remote address all zero and remote port 0: a LISTEN row.  Windows'
+	 * SetTcpEntry acts on connections, and the BSD drop nodes find only
+	 * connections, so no platform destroys listeners. */
+	static const uint8_t any[16];
+	if (c->rport == 0 && memcmp(c->raddr, any, c->family == AF_INET ? 4 : 16) == 0)
+		return ERROR_NOT_SUPPORTED;
 	switch (tt_backend_destroy(c)) {
 	case 0:
 		return NO_ERROR;
 	case -ENOENT:
 	case -ESRCH:
+	case -ESTALE: /* gone between finding it and destroying it */
 		return ERROR_MR_MID_NOT_FOUND;
 	case -EPERM:
 	case -EACCES:
