@@ -4,8 +4,8 @@
  * cut and malformed netlink messages, an error in the middle of a dump,
  * both sources failing, /proc entries that vanish, short reads, every
  * allocation failing in turn, and running out of descriptors (injected, and
- * for real under a lowered RLIMIT_NOFILE).  Each call must give the documented error
- * code or a correct table - never a crash, a partial table, a hang, or a
+ * for real under a lowered RLIMIT_NOFILE).  Each call must give the
+ * documented error code or a correct table - never a crash, a partial table, a hang, or a
  * leaked descriptor (memory leaks show under ASan and valgrind).
  */
 #ifndef _GNU_SOURCE
@@ -557,7 +557,8 @@ static void few_fds_child(int out)
 							 : NULL;
 			res.pid = row ? row->dwOwningPid : ~0u;
 		}
-		if (setrlimit(RLIMIT_NOFILE, &old) != 0 || write(out, &res, sizeof(res)) != sizeof(res))
+		if (setrlimit(RLIMIT_NOFILE, &old) != 0 ||
+		    write(out, &res, sizeof(res)) != sizeof(res))
 			_exit(2);
 	}
 	close(lfd);
@@ -593,7 +594,8 @@ START_TEST(few_descriptors_left)
 				      "%d descriptors free: %u, listener PID %u", res.free,
 				      (unsigned)res.ret, (unsigned)res.pid);
 		} else if (res.free == MAX_FREE) {
-			ck_assert_msg(res.ret == NO_ERROR, "%d free: %u", res.free, (unsigned)res.ret);
+			ck_assert_msg(res.ret == NO_ERROR, "%d free: %u", res.free,
+				      (unsigned)res.ret);
 		}
 		ck_assert_msg(skipped || res.ret == ERROR_NOT_ENOUGH_MEMORY || res.pid == res.child,
 			      "%d descriptors free: %u with listener PID %u, not %u", res.free,
