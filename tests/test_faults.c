@@ -287,6 +287,38 @@ START_TEST(no_source_is_not_supported)
 }
 END_TEST
 
+/* ---- A kernel before 3.17: no /proc/thread-self. */
+
+static int openat_no_thread_self(int dirfd, const char *path, int flags)
+{
+	if (strncmp(path, "/proc/thread-self", 17) == 0) {
+		calls++;
+		errno = ENOENT;
+		return -1;
+	}
+	return openat(dirfd, path, flags);
+}
+
+/* Without thread-self, the fallback and the statistics read /proc/net,
+ * which in a process of one thread is the same namespace. */
+START_TEST(no_thread_self_reads_proc_net)
+{
+	MIB_TCPSTATS a, b;
+	ck_assert_uint_eq(GetTcpStatisticsEx(&a, AF_INET), NO_ERROR);
+	calls = 0;
+	tt_hooks.openat = openat_no_thread_self;
+	tt_hooks.socket = socket_eperm;
+	struct tables got;
+	fetch_all(&got);
+	expect_equal(&ref, &got);
+	free_all(&got);
+	ck_assert_uint_eq(GetTcpStatisticsEx(&b, AF_INET), NO_ERROR);
+	ck_assert_int_gt(calls, 0);
+	ck_assert_uint_eq(a.dwActiveOpens, b.dwActiveOpens);
+	ck_assert_uint_eq(a.dwNumConns, b.dwNumConns);
+}
+END_TEST
+
 /* ---- /proc read in tiny pieces. */
 
 static ssize_t read_short(int fd, void *buf, size_t len)
@@ -682,6 +714,7 @@ int main(void)
 	tcase_add_loop_test(tc, receive_faults_give_correct_tables, 0,
 			    (int)(sizeof(recv_faults) / sizeof(recv_faults[0])));
 	tcase_add_test(tc, no_source_is_not_supported);
+	tcase_add_test(tc, no_thread_self_reads_proc_net);
 	tcase_add_test(tc, short_reads_still_parse);
 	tcase_add_test(tc, vanishing_proc_entries);
 	tcase_add_loop_test(tc, descriptor_shortage_is_not_enough_memory, 0,
