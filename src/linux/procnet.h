@@ -1,7 +1,8 @@
 /*
- * procnet.h - the fallback connection source: /proc/net/tcp and
- * /proc/net/tcp6, used when sock_diag is not available (no inet_diag
- * module, or a sandbox that blocks netlink).
+ * procnet.h - the fallback connection source: /proc/thread-self/net/tcp and
+ * tcp6 (the calling thread's network namespace, as sock_diag's), used when
+ * sock_diag is not available (no inet_diag module, or a sandbox that blocks
+ * netlink).
  */
 #ifndef TT_PROCNET_H
 #define TT_PROCNET_H
@@ -17,9 +18,11 @@
  * no IPV6_V6ONLY flag (see tt_procnet_collect). */
 int tt_procnet_parse_line(const char *line, size_t len, int family, struct tt_conn *out);
 
-/* Offers the rows of /proc/net/tcp{,6} to col, as tt_backend_collect does.
- * A [::]:p listener is taken as dual-stack only when no IPv4 listener holds
- * port p and net.ipv6.bindv6only is 0 (SPEC §9).  Returns 0 or -errno. */
+/* Offers the rows of the calling thread's tcp{,6} files to col, as
+ * tt_backend_collect does.  A [::]:p listener is taken as dual-stack only
+ * when no IPv4 listener holds port p and net.ipv6.bindv6only of that
+ * namespace is 0 (SPEC §9).  Returns 0 or -errno; out of descriptors or
+ * memory is -ENOMEM. */
 int tt_procnet_collect(const struct tt_request *req, struct tt_collector *col);
 
 #endif /* TT_PROCNET_H */
