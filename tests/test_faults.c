@@ -466,6 +466,15 @@ static ULONG call_stats4(void *t, PULONG s)
 	return GetTcpStatisticsEx(t, AF_INET);
 }
 
+/* The module of this process (GetOwnerModuleFromTcpEntry reads /proc/<pid>). */
+static ULONG call_module(void *t, PULONG s)
+{
+	MIB_TCPROW_OWNER_MODULE row;
+	memset(&row, 0, sizeof(row));
+	row.dwOwningPid = (DWORD)getpid();
+	return GetOwnerModuleFromTcpEntry(&row, TCPIP_OWNER_MODULE_INFO_BASIC, t, s);
+}
+
 struct shortage {
 	const char *name;
 	ULONG (*call)(void *t, PULONG s);
@@ -491,6 +500,9 @@ static const struct shortage shortages[] = {
 	{ "statistics: net directory", call_stats4, false, "/proc/thread-self/net", ENFILE, NULL,
 	  NULL },
 	{ "statistics: snmp", call_stats4, false, "snmp", EMFILE, NULL, NULL },
+	{ "module: /proc", call_module, false, "/proc", EMFILE, NULL, NULL },
+	{ "module: /proc/<own pid>", call_module, false, own_pid, ENFILE, NULL, NULL },
+	{ "module: exe", call_module, false, "", 0, readlink_enomem, NULL },
 };
 
 /* A descriptor shortage is a resource failure (SPEC §4): the call says
@@ -656,14 +668,6 @@ static ULONG call_stats(void *t, PULONG s)
 {
 	(void)s;
 	return GetTcpStatisticsEx2(t, AF_INET6);
-}
-
-static ULONG call_module(void *t, PULONG s)
-{
-	MIB_TCPROW_OWNER_MODULE row;
-	memset(&row, 0, sizeof(row));
-	row.dwOwningPid = (DWORD)getpid();
-	return GetOwnerModuleFromTcpEntry(&row, TCPIP_OWNER_MODULE_INFO_BASIC, t, s);
 }
 
 static const struct path_ paths[] = {
