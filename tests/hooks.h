@@ -16,6 +16,8 @@ struct tt_hooks {
 	long fail_alloc_at;
 	/* Overrides of system calls; NULL calls the real one. */
 	int (*socket)(int domain, int type, int protocol);
+	ssize_t (*sendto)(int fd, const void *buf, size_t len, int flags,
+			  const struct sockaddr *addr, socklen_t alen);
 	ssize_t (*recvmsg)(int fd, struct msghdr *msg, int flags);
 	int (*openat)(int dirfd, const char *path, int flags);
 	ssize_t (*getdents64)(int fd, void *buf, size_t len);

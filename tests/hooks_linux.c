@@ -26,7 +26,8 @@ int tt_sys_bind(int fd, const struct sockaddr *addr, socklen_t len)
 ssize_t tt_sys_sendto(int fd, const void *buf, size_t len, int flags,
 		      const struct sockaddr *addr, socklen_t alen)
 {
-	return sendto(fd, buf, len, flags, addr, alen);
+	return tt_hooks.sendto ? tt_hooks.sendto(fd, buf, len, flags, addr, alen)
+			       : sendto(fd, buf, len, flags, addr, alen);
 }
 
 ssize_t tt_sys_recvmsg(int fd, struct msghdr *msg, int flags)

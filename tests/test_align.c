@@ -2,7 +2,9 @@
  * test_align.c - every function that fills a caller's buffer, with the
  * buffer starting at each offset 0..7 from an 8-aligned address: all table
  * functions and classes, GetOwnerModuleFromTcp(6)Entry (whose input row is
- * placed at the same offset) and the three statistics functions.  The
+ * placed at the same offset) and the three statistics functions; and the
+ * functions that only read a caller's row (SetTcpEntry, TcptableSetTcp6Entry)
+ * with the row at each offset.  The
  * library must make no misaligned access (UBSan's alignment check stops
  * the test on one), write the same bytes as for an aligned buffer, and
  * nothing outside them; results are read back with memcpy only.
@@ -14,8 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "helpers.h"
+#include <tcptable_ext.h>
 #include "table_fns.h"
 #include "run_suite.h"
 
@@ -247,6 +251,57 @@ START_TEST(statistics_at_every_offset)
 }
 END_TEST
 
+/* SetTcpEntry and TcptableSetTcp6Entry read a row that may sit anywhere
+ * (one taken out of a table filled at an odd offset): each answer must be
+ * the same at every offset.  The rows name nothing that exists, so nothing
+ * is destroyed: a bad state (87), a LISTEN row (50), no such connection
+ * (317). */
+START_TEST(set_entry_rows_at_every_offset)
+{
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+	for (size_t off = 0; off < OFFSETS; off++) {
+		const DWORD states[] = { MIB_TCP_STATE_ESTAB, MIB_TCP_STATE_DELETE_TCB,
+					 MIB_TCP_STATE_DELETE_TCB };
+		const DWORD want[] = { ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED,
+				       ERROR_MR_MID_NOT_FOUND };
+		for (int k = 0; k < 3; k++) {
+			MIB_TCPROW r4;
+			memset(&r4, 0, sizeof(r4));
+			r4.dwState = states[k];
+			r4.dwLocalAddr = lo.s_addr;
+			r4.dwLocalPort = htons(40001);
+			if (k == 2) {
+				r4.dwRemoteAddr = lo.s_addr;
+				r4.dwRemotePort = htons(40002);
+			}
+			struct tt_guarded g = tt_guarded_alloc_at(sizeof(r4), off);
+			memcpy(g.buf, &r4, sizeof(r4));
+			DWORD got = SetTcpEntry((PMIB_TCPROW)(void *)g.buf);
+			ck_assert_msg(got == want[k], "SetTcpEntry at offset %zu, case %d: %lu, want %lu",
+				      off, k, (unsigned long)got, (unsigned long)want[k]);
+			tt_guarded_free(&g);
+
+			MIB_TCP6ROW r6;
+			memset(&r6, 0, sizeof(r6));
+			r6.State = (MIB_TCP_STATE)states[k];
+			r6.LocalAddr = in6addr_loopback;
+			r6.dwLocalPort = htons(40001);
+			if (k == 2) {
+				r6.RemoteAddr = in6addr_loopback;
+				r6.dwRemotePort = htons(40002);
+			}
+			g = tt_guarded_alloc_at(sizeof(r6), off);
+			memcpy(g.buf, &r6, sizeof(r6));
+			got = TcptableSetTcp6Entry((PMIB_TCP6ROW)(void *)g.buf);
+			ck_assert_msg(got == want[k],
+				      "TcptableSetTcp6Entry at offset %zu, case %d: %lu, want %lu", off,
+				      k, (unsigned long)got, (unsigned long)want[k]);
+			tt_guarded_free(&g);
+		}
+	}
+}
+END_TEST
+
 int main(void)
 {
 	tt_test_init("align");
@@ -258,6 +313,7 @@ int main(void)
 	tcase_add_loop_test(tc, module_at_every_offset, 0, 2);
 	tcase_add_loop_test(tc, statistics_at_every_offset, 0,
 			    (int)(sizeof(stats_names) / sizeof(stats_names[0])));
+	tcase_add_test(tc, set_entry_rows_at_every_offset);
 	suite_add_tcase(s, tc);
 	return tt_run_suite(s);
 }

@@ -1,7 +1,8 @@
 /*
  * test_decode.c - the pure parts of the Linux backend on fixture input:
- * the inet_diag message decoder, the state map, the request state mask and
- * the /proc owner parsers.
+ * the inet_diag message decoder, the state map, the request state mask, the
+ * exact lookup's filter and check, the SOCK_DESTROY request, and the /proc
+ * owner parsers.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -12,11 +13,13 @@
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/sock_diag.h>
 
 #include <check.h>
 #include <iphlpapi.h>
 
 #include "diag.h"
+#include "lookup.h"
 #include "owner_parse.h"
 #include "snmp.h"
 #include "run_suite.h"
@@ -243,6 +246,155 @@ START_TEST(request_state_masks)
 }
 END_TEST
 
+/* ---- The exact lookup (SetTcpEntry, EStats). */
+
+static struct tt_conn row_of(int family, const char *laddr, uint16_t lport, const char *raddr,
+			     uint16_t rport, uint32_t lscope)
+{
+	struct tt_conn c;
+	memset(&c, 0, sizeof(c));
+	c.family = (uint8_t)family;
+	ck_assert_int_eq(inet_pton(family, laddr, c.laddr), 1);
+	ck_assert_int_eq(inet_pton(family, raddr, c.raddr), 1);
+	c.lport = htons(lport);
+	c.rport = htons(rport);
+	c.lscope = lscope;
+	return c;
+}
+
+/* Checks one condition of a filter: op, then hostcond, then the address;
+ * returns the offset past it. */
+static size_t expect_cond(const unsigned char *f, size_t at, uint8_t code, uint8_t yes,
+			  uint16_t no, int family, const char *addr, int port)
+{
+	struct inet_diag_bc_op op;
+	memcpy(&op, f + at, sizeof(op));
+	ck_assert_uint_eq(op.code, code);
+	ck_assert_uint_eq(op.yes, yes);
+	ck_assert_uint_eq(op.no, no);
+	struct inet_diag_hostcond want;
+	memset(&want, 0, sizeof(want)); /* padding included: sent to the kernel */
+	want.family = (uint8_t)family;
+	want.prefix_len = family == AF_INET ? 32 : 128;
+	want.port = port;
+	ck_assert_mem_eq(f + at + sizeof(op), &want, sizeof(want));
+	size_t alen = family == AF_INET ? 4 : 16;
+	unsigned char a[16];
+	ck_assert_int_eq(inet_pton(family, addr, a), 1);
+	ck_assert_mem_eq(f + at + sizeof(op) + sizeof(want), a, alen);
+	return at + sizeof(op) + sizeof(want) + alen;
+}
+
+/* Local address and port, then remote ones, all bits and exact ports (host
+ * order, as the kernel compares them); a failed test leaves the program 4
+ * bytes past its end, which rejects the socket. */
+START_TEST(exact_lookup_filter)
+{
+	unsigned char f[TT_DIAG_FILTER_MAX];
+	memset(f, 0xee, sizeof(f));
+	struct tt_conn r4 = row_of(AF_INET, "10.1.2.3", 443, "203.0.113.7", 50000, 0);
+	size_t n = tt_diag_tuple_filter(f, &r4);
+	const uint8_t l4 = 4 + 8 + 4;
+	ck_assert_uint_eq(n, 2 * l4);
+	size_t at = expect_cond(f, 0, INET_DIAG_BC_S_COND, l4, 2 * l4 + 4, AF_INET, "10.1.2.3", 443);
+	at = expect_cond(f, at, INET_DIAG_BC_D_COND, l4, l4 + 4, AF_INET, "203.0.113.7", 50000);
+	ck_assert_uint_eq(at, n);
+
+	memset(f, 0xee, sizeof(f));
+	struct tt_conn r6 = row_of(AF_INET6, "2001:db8::1", 8080, "fe80::2", 0, 7);
+	n = tt_diag_tuple_filter(f, &r6);
+	const uint8_t l6 = 4 + 8 + 16;
+	ck_assert_uint_eq(n, 2 * l6);
+	ck_assert_uint_le(n, TT_DIAG_FILTER_MAX);
+	at = expect_cond(f, 0, INET_DIAG_BC_S_COND, l6, 2 * l6 + 4, AF_INET6, "2001:db8::1", 8080);
+	expect_cond(f, at, INET_DIAG_BC_D_COND, l6, l6 + 4, AF_INET6, "fe80::2", 0);
+}
+END_TEST
+
+static int match(const struct tt_conn *row, const struct msgbuf *m, struct inet_diag_msg *out)
+{
+	return tt_diag_match(row, m->b, m->len, out);
+}
+
+START_TEST(exact_lookup_check)
+{
+	struct inet_diag_msg out;
+	struct tt_conn r4 = row_of(AF_INET, "10.1.2.3", 443, "10.9.8.7", 50000, 0);
+	/* The connection itself; the identity comes back whole. */
+	struct msgbuf m = diag_msg(AF_INET, 1, "10.1.2.3", 443, "10.9.8.7", 50000, 9, 77,
+				   0x1122334455667788ull);
+	ck_assert_int_eq(match(&r4, &m, &out), 1);
+	ck_assert_mem_eq(&out, m.b, sizeof(out));
+	/* Any device: an IPv4 row has no zone to compare. */
+	ck_assert_uint_eq(out.id.idiag_if, 9);
+	/* Held by a dual-stack socket. */
+	m = diag_msg(AF_INET6, 8, "::ffff:10.1.2.3", 443, "::ffff:10.9.8.7", 50000, 0, 1, 2);
+	ck_assert_int_eq(match(&r4, &m, &out), 1);
+	ck_assert_uint_eq(out.idiag_family, AF_INET6);
+	/* Not it: another port, address, or an IPv6 address ending alike. */
+	m = diag_msg(AF_INET, 1, "10.1.2.3", 443, "10.9.8.7", 50001, 0, 1, 2);
+	ck_assert_int_eq(match(&r4, &m, &out), 0);
+	m = diag_msg(AF_INET, 1, "10.1.2.3", 444, "10.9.8.7", 50000, 0, 1, 2);
+	ck_assert_int_eq(match(&r4, &m, &out), 0);
+	m = diag_msg(AF_INET, 1, "10.1.2.4", 443, "10.9.8.7", 50000, 0, 1, 2);
+	ck_assert_int_eq(match(&r4, &m, &out), 0);
+	m = diag_msg(AF_INET, 1, "10.1.2.3", 443, "10.9.8.6", 50000, 0, 1, 2);
+	ck_assert_int_eq(match(&r4, &m, &out), 0);
+	m = diag_msg(AF_INET6, 1, "::10.1.2.3", 443, "::ffff:10.9.8.7", 50000, 0, 1, 2);
+	ck_assert_int_eq(match(&r4, &m, &out), 0);
+	/* Never a listener, nor a state the tables do not know. */
+	m = diag_msg(AF_INET, 10, "10.1.2.3", 443, "10.9.8.7", 50000, 0, 1, 2);
+	ck_assert_int_eq(match(&r4, &m, &out), 0);
+	m = diag_msg(AF_INET, 13, "10.1.2.3", 443, "10.9.8.7", 50000, 0, 1, 2);
+	ck_assert_int_eq(match(&r4, &m, &out), 0);
+	/* An IPv6 row: only AF_INET6 sockets; the zone of a link-local row
+	 * is the socket's device, when the row names one. */
+	struct tt_conn r6 = row_of(AF_INET6, "fe80::1", 22, "fe80::2", 40000, 3);
+	m = diag_msg(AF_INET6, 1, "fe80::1", 22, "fe80::2", 40000, 3, 1, 2);
+	ck_assert_int_eq(match(&r6, &m, &out), 1);
+	m = diag_msg(AF_INET6, 1, "fe80::1", 22, "fe80::2", 40000, 4, 1, 2);
+	ck_assert_int_eq(match(&r6, &m, &out), 0);
+	r6.lscope = 0;
+	ck_assert_int_eq(match(&r6, &m, &out), 1);
+	struct tt_conn g6 = row_of(AF_INET6, "2001:db8::1", 22, "2001:db8::2", 40000, 5);
+	m = diag_msg(AF_INET6, 1, "2001:db8::1", 22, "2001:db8::2", 40000, 2, 1, 2);
+	ck_assert_int_eq(match(&g6, &m, &out), 1);
+	struct tt_conn v4in6 = row_of(AF_INET, "10.1.2.3", 22, "10.9.8.7", 40000, 0);
+	v4in6.family = AF_INET6;
+	ck_assert_int_eq(match(&v4in6, &m, &out), 0);
+	/* Too short to be a reply. */
+	ck_assert_int_eq(tt_diag_match(&r4, m.b, sizeof(struct inet_diag_msg) - 1, &out), -EBADMSG);
+}
+END_TEST
+
+/* SOCK_DESTROY names the socket by the whole identity the lookup returned,
+ * cookie and device included, so the kernel acts on that socket only. */
+START_TEST(destroy_request_names_the_socket_found)
+{
+	struct msgbuf m = diag_msg(AF_INET6, 1, "::ffff:127.0.0.1", 4000, "::ffff:127.0.0.1", 54321,
+				   6, 1, 0xfeedfacecafebeefull);
+	struct inet_diag_msg found;
+	memcpy(&found, m.b, sizeof(found));
+	unsigned char buf[TT_DESTROY_REQUEST_SIZE + 16];
+	memset(buf, 0xee, sizeof(buf));
+	struct nlmsghdr *nlh = tt_destroy_request(buf, found.idiag_family, &found.id);
+	ck_assert_ptr_eq(nlh, (void *)buf);
+	ck_assert_uint_eq(nlh->nlmsg_len, TT_DESTROY_REQUEST_SIZE);
+	ck_assert_uint_eq(nlh->nlmsg_type, SOCK_DESTROY);
+	ck_assert_uint_eq(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	struct inet_diag_req_v2 r;
+	memcpy(&r, buf + NLMSG_HDRLEN, sizeof(r));
+	ck_assert_uint_eq(r.sdiag_family, AF_INET6);
+	ck_assert_uint_eq(r.sdiag_protocol, IPPROTO_TCP);
+	ck_assert_uint_eq(r.idiag_ext, 0);
+	ck_assert_mem_eq(&r.id, &found.id, sizeof(r.id));
+	ck_assert_uint_eq(r.id.idiag_cookie[0], 0xcafebeefu);
+	ck_assert_uint_eq(r.id.idiag_cookie[1], 0xfeedfaceu);
+	ck_assert_uint_eq(r.id.idiag_if, 6);
+	ck_assert(r.id.idiag_cookie[0] != INET_DIAG_NOCOOKIE);
+}
+END_TEST
+
 START_TEST(pid_names)
 {
 	uint32_t pid = 0;
@@ -369,6 +521,9 @@ int main(void)
 	tcase_add_test(tc, datagram_walk);
 	tcase_add_test(tc, linux_state_map);
 	tcase_add_test(tc, request_state_masks);
+	tcase_add_test(tc, exact_lookup_filter);
+	tcase_add_test(tc, exact_lookup_check);
+	tcase_add_test(tc, destroy_request_names_the_socket_found);
 	tcase_add_test(tc, pid_names);
 	tcase_add_test(tc, socket_links);
 	tcase_add_test(tc, snmp_tcp_section);

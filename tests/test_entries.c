@@ -225,10 +225,11 @@ START_TEST(set_entry_passes_the_row_and_maps_errors)
 	ck_assert_mem_eq(tt_mock.destroyed.raddr, &r.dwRemoteAddr, 4);
 	ck_assert_uint_eq(tt_mock.destroyed.lport, htons(443));
 	ck_assert_uint_eq(tt_mock.destroyed.rport, htons(50000));
-	const int errs[] = { -ENOENT, -EPERM, -EACCES, -EOPNOTSUPP, -ENOMEM, -EINVAL };
-	const DWORD want[] = { ERROR_MR_MID_NOT_FOUND, ERROR_ACCESS_DENIED, ERROR_ACCESS_DENIED,
-			       ERROR_NOT_SUPPORTED, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_SUPPORTED };
-	for (int i = 0; i < 6; i++) {
+	const int errs[] = { -ENOENT, -ESTALE, -EPERM, -EACCES, -EOPNOTSUPP, -ENOMEM, -EINVAL };
+	const DWORD want[] = { ERROR_MR_MID_NOT_FOUND, ERROR_MR_MID_NOT_FOUND, ERROR_ACCESS_DENIED,
+			       ERROR_ACCESS_DENIED, ERROR_NOT_SUPPORTED, ERROR_NOT_ENOUGH_MEMORY,
+			       ERROR_NOT_SUPPORTED };
+	for (int i = 0; i < 7; i++) {
 		tt_mock.destroy_err = errs[i];
 		ck_assert_uint_eq(SetTcpEntry(&r), want[i]);
 	}
@@ -237,6 +238,37 @@ START_TEST(set_entry_passes_the_row_and_maps_errors)
 	ck_assert_uint_eq(SetTcpEntry(&r), ERROR_INVALID_PARAMETER);
 	ck_assert_uint_eq(SetTcpEntry(NULL), ERROR_INVALID_PARAMETER);
 	ck_assert_int_eq(tt_mock.destroy_calls, 0);
+}
+END_TEST
+
+/* A LISTEN row (remote address all zero and remote port 0) names no
+ * connection: ERROR_NOT_SUPPORTED on every platform, and no backend is
+ * asked.  A remote endpoint with either part set is a connection. */
+START_TEST(set_entry_refuses_listen_rows)
+{
+	MIB_TCPROW r;
+	memset(&r, 0, sizeof(r));
+	r.dwState = MIB_TCP_STATE_DELETE_TCB;
+	inet_pton(AF_INET, "10.1.2.3", &r.dwLocalAddr);
+	r.dwLocalPort = htons(443);
+	r.dwRemotePort = 0xabcd0000u; /* upper half ignored: port 0 */
+	ck_assert_uint_eq(SetTcpEntry(&r), ERROR_NOT_SUPPORTED);
+	MIB_TCP6ROW r6;
+	memset(&r6, 0, sizeof(r6));
+	r6.State = MIB_TCP_STATE_DELETE_TCB;
+	inet_pton(AF_INET6, "fe80::1", &r6.LocalAddr);
+	r6.dwLocalScopeId = 4;
+	r6.dwLocalPort = htons(22);
+	ck_assert_uint_eq(TcptableSetTcp6Entry(&r6), ERROR_NOT_SUPPORTED);
+	ck_assert_int_eq(tt_mock.destroy_calls, 0);
+	r.dwRemotePort = htons(1);
+	ck_assert_uint_eq(SetTcpEntry(&r), NO_ERROR);
+	r.dwRemotePort = 0;
+	inet_pton(AF_INET, "10.9.8.7", &r.dwRemoteAddr);
+	ck_assert_uint_eq(SetTcpEntry(&r), NO_ERROR);
+	inet_pton(AF_INET6, "::1", &r6.RemoteAddr);
+	ck_assert_uint_eq(TcptableSetTcp6Entry(&r6), NO_ERROR);
+	ck_assert_int_eq(tt_mock.destroy_calls, 3);
 }
 END_TEST
 
@@ -332,6 +364,7 @@ int main(void)
 	tcase_add_test(tc, module_errors);
 	tcase_add_test(tc, owner_module_rows_carry_process_keys);
 	tcase_add_test(tc, set_entry_passes_the_row_and_maps_errors);
+	tcase_add_test(tc, set_entry_refuses_listen_rows);
 	tcase_add_test(tc, set_tcp6_entry_passes_zone);
 	tcase_add_test(tc, statistics_widths);
 	tcase_add_test(tc, utf8_decoding);

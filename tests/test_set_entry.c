@@ -4,6 +4,10 @@
  * from the other IPv4 layouts work; an IPv4 row of a connection held by a
  * dual-stack IPv6 socket kills it; a caller without CAP_NET_ADMIN gets
  * ERROR_ACCESS_DENIED; unknown rows and wrong states get 317 and 87.
+ * A row naming no connection never touches the listener on its local port
+ * (the kernel's own lookup would fall back to it), a LISTEN row is refused
+ * with ERROR_NOT_SUPPORTED, and a connection on a device-bound socket is
+ * found.
  * Destroying sockets needs CAP_NET_ADMIN: without it (not root), the suite
  * reports SKIP (exit 77).
  */
@@ -16,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <linux/capability.h>
+#include <net/if.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -180,9 +186,10 @@ START_TEST(bad_rows)
 	none.dwState = MIB_TCP_STATE_DELETE_TCB;
 	none.dwRemotePort = htons(1);
 	ck_assert_uint_eq(SetTcpEntry(&none), ERROR_MR_MID_NOT_FOUND);
+	/* All zero: a listener's row, which no platform acts on. */
 	memset(&none, 0, sizeof(none));
 	none.dwState = MIB_TCP_STATE_DELETE_TCB;
-	ck_assert_uint_eq(SetTcpEntry(&none), ERROR_MR_MID_NOT_FOUND);
+	ck_assert_uint_eq(SetTcpEntry(&none), ERROR_NOT_SUPPORTED);
 	close(c);
 	close(s);
 	close(lfd);
@@ -253,6 +260,214 @@ START_TEST(ipv6_connection_through_the_extension)
 }
 END_TEST
 
+/* ---- Rows that name no connection leave listeners alone. */
+
+/* lfd still listens: no error is pending on it and a new connection to
+ * `to` is accepted and carries data.  (tt_connect and tt_accept fail the
+ * test when the listener is gone.) */
+static void expect_listening(int lfd, const struct tt_ep *to)
+{
+	int err = -1;
+	socklen_t len = sizeof(err);
+	ck_assert_int_eq(getsockopt(lfd, SOL_SOCKET, SO_ERROR, &err, &len), 0);
+	ck_assert_msg(err == 0, "listener SO_ERROR %s", strerror(err));
+	int c, s;
+	tt_pair(lfd, to, &c, &s);
+	ck_assert_int_eq(send(c, "x", 1, 0), 1);
+	char b;
+	ck_assert_int_eq(recv(s, &b, 1, 0), 1);
+	close(c);
+	close(s);
+}
+
+static MIB_TCPROW delete_row4(const char *laddr, uint16_t lport, const char *raddr,
+			      uint16_t rport)
+{
+	MIB_TCPROW r;
+	memset(&r, 0, sizeof(r));
+	r.dwState = MIB_TCP_STATE_DELETE_TCB;
+	ck_assert_int_eq(inet_pton(AF_INET, laddr, &r.dwLocalAddr), 1);
+	ck_assert_int_eq(inet_pton(AF_INET, raddr, &r.dwRemoteAddr), 1);
+	r.dwLocalPort = htons(lport);
+	r.dwRemotePort = htons(rport);
+	return r;
+}
+
+static MIB_TCP6ROW delete_row6(const char *laddr, uint16_t lport, const char *raddr,
+			       uint16_t rport)
+{
+	MIB_TCP6ROW r;
+	memset(&r, 0, sizeof(r));
+	r.State = MIB_TCP_STATE_DELETE_TCB;
+	ck_assert_int_eq(inet_pton(AF_INET6, laddr, &r.LocalAddr), 1);
+	ck_assert_int_eq(inet_pton(AF_INET6, raddr, &r.RemoteAddr), 1);
+	r.dwLocalPort = htons(lport);
+	r.dwRemotePort = htons(rport);
+	return r;
+}
+
+/* Listeners an IPv4 row 127.0.0.1:P <-> 127.0.0.1:54321 must not reach:
+ * on 127.0.0.1, on 0.0.0.0, and a dual-stack [::] one. */
+static const struct {
+	const char *addr;
+	int family, v6only;
+} v4_listeners[] = {
+	{ "127.0.0.1", AF_INET, -1 },
+	{ "0.0.0.0", AF_INET, -1 },
+	{ "::", AF_INET6, 0 },
+};
+
+START_TEST(ipv4_row_without_connection_spares_the_listener)
+{
+	struct tt_ep l = v4_listeners[_i].family == AF_INET ? tt_ep4(v4_listeners[_i].addr, 0)
+							    : tt_ep6(v4_listeners[_i].addr, 0, 0);
+	int lfd = tt_listen(&l, v4_listeners[_i].v6only);
+	struct tt_ep to = tt_ep4("127.0.0.1", l.port);
+	MIB_TCPROW row = delete_row4("127.0.0.1", l.port, "127.0.0.1", 54321);
+	ck_assert_uint_eq(SetTcpEntry(&row), ERROR_MR_MID_NOT_FOUND);
+	expect_listening(lfd, &to);
+	close(lfd);
+}
+END_TEST
+
+/* The same through the IPv6 entry point, with global addresses, against
+ * [::] listeners (IPv6 only, and dual-stack). */
+START_TEST(ipv6_row_without_connection_spares_the_listener)
+{
+	if (!tt_isolated) {
+		fprintf(stderr, "SKIP (loud): %s needs a private namespace to add 2001:db8::1\n",
+			__func__);
+		return;
+	}
+	ck_assert(tt_ip("-6 addr add 2001:db8::1/128 dev lo nodad"));
+	for (int v6only = 0; v6only <= 1; v6only++) {
+		struct tt_ep l = tt_ep6("::", 0, 0);
+		int lfd = tt_listen(&l, v6only);
+		struct tt_ep to = tt_ep6("2001:db8::1", l.port, 0);
+		MIB_TCP6ROW row = delete_row6("2001:db8::1", l.port, "2001:db8::2", 54321);
+		ck_assert_uint_eq(TcptableSetTcp6Entry(&row), ERROR_MR_MID_NOT_FOUND);
+		expect_listening(lfd, &to);
+		close(lfd);
+	}
+}
+END_TEST
+
+/* A LISTEN row, as the tables give it (remote 0:0): refused on both entry
+ * points, and the listener goes on accepting. */
+START_TEST(listen_rows_are_not_supported)
+{
+	struct tt_ep l4 = tt_ep4("127.0.0.1", 0), l6 = tt_ep6("::1", 0, 0);
+	int lfd4 = tt_listen(&l4, -1), lfd6 = tt_listen(&l6, 1);
+	PMIB_TCPTABLE t = tt_get_tcp();
+	const MIB_TCPROW *r4 = tt_find_tcp(t, &l4, &tt_none4);
+	ck_assert_ptr_nonnull(r4);
+	MIB_TCPROW row4 = *r4;
+	free(t);
+	PMIB_TCP6TABLE t6 = tt_get_tcp6();
+	const MIB_TCP6ROW *r6 = tt_find_tcp6(t6, &l6, &tt_none6);
+	ck_assert_ptr_nonnull(r6);
+	MIB_TCP6ROW row6 = *r6;
+	free(t6);
+	ck_assert_uint_eq(row4.dwState, MIB_TCP_STATE_LISTEN);
+	ck_assert_uint_eq(row6.State, MIB_TCP_STATE_LISTEN);
+	row4.dwState = MIB_TCP_STATE_DELETE_TCB;
+	row6.State = MIB_TCP_STATE_DELETE_TCB;
+	ck_assert_uint_eq(SetTcpEntry(&row4), ERROR_NOT_SUPPORTED);
+	ck_assert_uint_eq(TcptableSetTcp6Entry(&row6), ERROR_NOT_SUPPORTED);
+	expect_listening(lfd4, &l4);
+	expect_listening(lfd6, &l6);
+	close(lfd4);
+	close(lfd6);
+}
+END_TEST
+
+/* ---- Device-bound sockets (SO_BINDTODEVICE, as in a VRF). */
+
+START_TEST(connection_on_a_device_bound_socket)
+{
+	if (!tt_isolated) {
+		fprintf(stderr, "SKIP (loud): %s needs a private namespace for its veth pair\n",
+			__func__);
+		return;
+	}
+	ck_assert(tt_ip("link add tt0 type veth peer name tt1"));
+	ck_assert(tt_ip("addr add 10.9.0.1/24 dev tt0"));
+	ck_assert(tt_ip("link set tt0 up"));
+	ck_assert(tt_ip("link set tt1 up"));
+	struct tt_ep l = tt_ep4("10.9.0.1", 0);
+	int lfd = tt_listen(&l, -1);
+	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(c, 0);
+	ck_assert_msg(setsockopt(c, SOL_SOCKET, SO_BINDTODEVICE, "tt0", 4) == 0,
+		      "SO_BINDTODEVICE: %s", strerror(errno));
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(l.port) };
+	memcpy(&to.sin_addr, l.addr, 4);
+	ck_assert_msg(connect(c, (struct sockaddr *)&to, sizeof(to)) == 0, "connect: %s",
+		      strerror(errno));
+	int s = tt_accept(lfd);
+	struct tt_ep cl = tt_local_of(c);
+	/* The client's row, straight from the table (IPv4 rows carry no
+	 * interface). */
+	MIB_TCPROW row = basic_row(&cl, &l);
+	row.dwState = MIB_TCP_STATE_DELETE_TCB;
+	ck_assert_uint_eq(SetTcpEntry(&row), NO_ERROR);
+	ck_assert_int_eq(reset_seen(s), ECONNRESET);
+	ck_assert_int_eq(reset_seen(c), ECONNABORTED);
+	PMIB_TCPTABLE t = tt_get_tcp();
+	ck_assert_ptr_null(tt_find_tcp(t, &cl, &l));
+	free(t);
+	expect_listening(lfd, &l);
+	close(c);
+	close(s);
+	close(lfd);
+}
+END_TEST
+
+/* An IPv6 link-local row names its interface: a row with another zone is
+ * no such connection, and the connection lives on; the right zone (as the
+ * table gives it) destroys it. */
+START_TEST(link_local_row_needs_the_right_zone)
+{
+	if (!tt_isolated) {
+		fprintf(stderr, "SKIP (loud): %s needs a private namespace for its veth pair\n",
+			__func__);
+		return;
+	}
+	ck_assert(tt_ip("link add tt0 type veth peer name tt1"));
+	ck_assert(tt_ip("link set tt0 up"));
+	ck_assert(tt_ip("link set tt1 up"));
+	ck_assert(tt_ip("addr add fe80::1/64 dev tt0 nodad"));
+	ck_assert(tt_ip("addr add fe80::2/64 dev tt1 nodad"));
+	unsigned v0 = if_nametoindex("tt0"), v1 = if_nametoindex("tt1");
+	ck_assert(v0 && v1 && v0 != v1);
+	struct tt_ep l = tt_ep6("fe80::2", 0, v1);
+	int lfd = tt_listen(&l, 1);
+	struct tt_ep to = tt_ep6("fe80::2", l.port, v0);
+	int c = tt_connect(&to, NULL);
+	int s = tt_accept(lfd);
+	struct tt_ep cl = tt_local_of(c);
+	PMIB_TCP6TABLE t = tt_get_tcp6();
+	const MIB_TCP6ROW *found = tt_find_tcp6(t, &cl, &to);
+	ck_assert_ptr_nonnull(found);
+	MIB_TCP6ROW row = *found;
+	free(t);
+	ck_assert_uint_eq(row.dwLocalScopeId, v0);
+	row.State = MIB_TCP_STATE_DELETE_TCB;
+	MIB_TCP6ROW wrong = row;
+	wrong.dwLocalScopeId = wrong.dwRemoteScopeId = v1;
+	ck_assert_uint_eq(TcptableSetTcp6Entry(&wrong), ERROR_MR_MID_NOT_FOUND);
+	ck_assert_int_eq(send(c, "x", 1, 0), 1);
+	char b;
+	ck_assert_int_eq(recv(s, &b, 1, 0), 1);
+	ck_assert_uint_eq(TcptableSetTcp6Entry(&row), NO_ERROR);
+	ck_assert_int_eq(reset_seen(s), ECONNRESET);
+	expect_listening(lfd, &to);
+	close(c);
+	close(s);
+	close(lfd);
+}
+END_TEST
+
 int main(void)
 {
 	tt_test_init("set_entry");
@@ -270,6 +485,12 @@ int main(void)
 	tcase_add_test(tc, bad_rows);
 	tcase_add_test(tc, without_cap_net_admin_access_is_denied);
 	tcase_add_test(tc, ipv6_connection_through_the_extension);
+	tcase_add_loop_test(tc, ipv4_row_without_connection_spares_the_listener, 0,
+			    (int)(sizeof(v4_listeners) / sizeof(v4_listeners[0])));
+	tcase_add_test(tc, ipv6_row_without_connection_spares_the_listener);
+	tcase_add_test(tc, listen_rows_are_not_supported);
+	tcase_add_test(tc, connection_on_a_device_bound_socket);
+	tcase_add_test(tc, link_local_row_needs_the_right_zone);
 	suite_add_tcase(s, tc);
 	return tt_run_suite(s);
 }

@@ -72,10 +72,12 @@ static struct run start(const char *const args[], int mode)
 		for (int i = 0; args[i] && i < 30; i++)
 			argv[i + 1] = args[i];
 		if (mode == CHILD_NO_SOURCES) {
-			/* Neither sock_diag nor /proc/net: nothing can be read.
+			/* Neither sock_diag nor /proc/net (the library reads
+			 * the thread's, /proc/thread-self/net): nothing can be read.
 			 * (/proc itself stays: the loader needs it for $ORIGIN.) */
 			private_mounts();
-			if (mount("none", "/proc/self/net", "tmpfs", 0, NULL) != 0)
+			if (mount("none", "/proc/self/net", "tmpfs", 0, NULL) != 0 ||
+			    mount("none", "/proc/thread-self/net", "tmpfs", 0, NULL) != 0)
 				_exit(122);
 			if (!tt_block_netlink())
 				_exit(120);

@@ -73,12 +73,9 @@ static void endpoint(struct sockaddr_storage *ss, int family, const uint8_t *add
 
 int tt_bsd_drop(const int *mib, unsigned miblen, const struct tt_conn *c)
 {
-	/* A listener's row (no remote endpoint): the drop nodes look up
-	 * connections only, and FreeBSD would report success for a listener
-	 * it leaves alone. */
-	static const uint8_t any[16];
-	if (c->rport == 0 && memcmp(c->raddr, any, c->family == AF_INET ? 4 : 16) == 0)
-		return -EOPNOTSUPP;
+	/* Listener rows never get here (src/common/set_entry.c): the drop
+	 * nodes look up connections only, and FreeBSD would report success
+	 * for a listener it leaves alone. */
 	struct sockaddr_storage addrs[2];
 	endpoint(&addrs[0], c->family, c->raddr, c->rport, c->rscope ? c->rscope : c->lscope);
 	endpoint(&addrs[1], c->family, c->laddr, c->lport, c->lscope);

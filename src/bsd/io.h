@@ -20,9 +20,9 @@ int tt_bsd_sysctl_read(const int *mib, unsigned miblen, void **buf, size_t *len)
 /* Drops the connection c through a tcpdrop(8)-style node (mib): the new
  * value is two struct sockaddr_storage, the remote endpoint first, both of
  * c's family, with sin_len set and the zone in sin6_scope_id for
- * link-local addresses.  Returns 0, -ENOENT (no such connection), -EPERM,
- * -EOPNOTSUPP for a listener (no remote endpoint: the kernels drop only
- * connections), or another -errno. */
+ * link-local addresses.  c has a remote endpoint: the front end refuses
+ * listener rows.  Returns 0, -ENOENT (no such connection), -EPERM, or
+ * another -errno. */
 int tt_bsd_drop(const int *mib, unsigned miblen, const struct tt_conn *c);
 
 /* Reads the TCP counters at mib and turns them into out with map (a

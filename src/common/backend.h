@@ -73,10 +73,18 @@ struct tt_image {
  * -EACCES when the caller may not inspect it, -ENOMEM, or another -errno. */
 int tt_backend_image(uint32_t pid, struct tt_image *out);
 
-/* Destroys the connection whose local and remote endpoints are those of c
- * (family, addresses, ports; lscope as the bound interface).  Returns 0,
- * -ENOENT when there is no such connection, -EPERM when not permitted,
- * -EOPNOTSUPP when the kernel cannot destroy sockets, or another -errno. */
+/* Destroys the connection whose local and remote endpoints are exactly
+ * those of c (family, addresses, ports; lscope: the zone of an IPv6
+ * link-local row), and nothing else.  c always has a remote endpoint: the
+ * front end refuses LISTEN rows (ERROR_NOT_SUPPORTED) on every platform, and
+ * a backend never destroys a listener for a row.  Linux finds the socket
+ * with an exact sock_diag lookup (an IPv4 row also finds a connection held
+ * v4-mapped by a dual-stack IPv6 socket, on any bound device) and destroys
+ * it by the cookie found, so a socket gone meanwhile is -ENOENT or -ESTALE,
+ * never another socket; the BSDs hand the endpoints to their drop nodes.
+ * Returns 0, -ENOENT or -ESTALE when there is no such connection, -EPERM
+ * when not permitted, -EOPNOTSUPP when the kernel cannot destroy sockets,
+ * or another -errno. */
 int tt_backend_destroy(const struct tt_conn *c);
 
 /* The kernel's TCP counters (RFC 4022 tcp group).  times in ms. */

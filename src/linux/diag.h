@@ -31,7 +31,8 @@ uint32_t tt_diag_proto_state_mask(unsigned proto, unsigned states);
  * mnl_nlmsg_ok() takes a length above 2 GiB for a negative one). */
 int tt_nl_next(const unsigned char *buf, size_t size, size_t *offset, const struct nlmsghdr **msg);
 
-/* The largest filter tt_diag_v4_filter() builds, in bytes. */
+/* The largest filter tt_diag_v4_filter() or tt_diag_tuple_filter() builds,
+ * in bytes. */
 #define TT_DIAG_FILTER_MAX 64
 
 /* Builds an inet_diag bytecode program (INET_DIAG_REQ_BYTECODE) for the
@@ -39,6 +40,25 @@ int tt_nl_next(const unsigned char *buf, size_t size, size_t *offset, const stru
  * is v4-mapped and sockets on the unspecified address (the dual-stack
  * listeners), so the kernel never sends the rest.  Returns its length. */
 size_t tt_diag_v4_filter(unsigned char buf[TT_DIAG_FILTER_MAX]);
+
+/* Builds the filter of an exact lookup: it keeps only sockets whose local
+ * address and port are row's laddr/lport and whose remote ones are
+ * raddr/rport.  An IPv4 row's filter also keeps AF_INET6 sockets holding
+ * those endpoints as ::ffff:a.b.c.d (the kernel matches an AF_INET
+ * condition against v4-mapped addresses).  Returns its length. */
+size_t tt_diag_tuple_filter(unsigned char buf[TT_DIAG_FILTER_MAX], const struct tt_conn *row);
+
+/* Checks in full what the filter only narrowed: whether the reply (payload,
+ * len bytes) is a socket holding the connection that row names.  That is a
+ * socket not in LISTEN, with row's local and remote addresses and ports
+ * exactly (for an IPv4 row, an AF_INET socket or an AF_INET6 one holding
+ * them v4-mapped), and, for an IPv6 row with a link-local address and a
+ * zone (lscope), bound to that interface.  Returns 1 and copies the reply's
+ * header into *m when it is; 0 when not; -EBADMSG when the payload is too
+ * short. */
+struct inet_diag_msg;
+int tt_diag_match(const struct tt_conn *row, const void *payload, size_t len,
+		  struct inet_diag_msg *m);
 
 /* Decodes the payload of one SOCK_DIAG_BY_FAMILY reply (struct inet_diag_msg
  * followed by attributes, len bytes) of a dump of protocol proto

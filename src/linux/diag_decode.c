@@ -1,9 +1,11 @@
 /*
- * diag_decode.c - decodes inet_diag replies into tt_conn records (pure).
+ * diag_decode.c - decodes inet_diag replies into tt_conn records, and builds
+ * and checks the filters of dumps and exact lookups (pure).
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -91,21 +93,31 @@ int tt_nl_next(const unsigned char *buf, size_t size, size_t *offset, const stru
 	return 1;
 }
 
-/* One S_COND test (source address) of a bytecode program. */
-static size_t put_scond(unsigned char *at, uint8_t family, uint8_t prefix, size_t alen,
-			uint8_t yes, uint16_t no)
+/* One S_COND or D_COND test (source or destination address and port) of a
+ * bytecode program; addr NULL tests address 0.  port -1 is any port. */
+static size_t put_cond(unsigned char *at, uint8_t code, uint8_t family, uint8_t prefix,
+		       const uint8_t *addr, size_t alen, int port, uint8_t yes, uint16_t no)
 {
-	struct inet_diag_bc_op op = { INET_DIAG_BC_S_COND, yes, no };
+	struct inet_diag_bc_op op = { code, yes, no };
 	struct inet_diag_hostcond cond;
 	/* Field by field, so that the padding after prefix_len is zero too. */
 	memset(&cond, 0, sizeof(cond));
 	cond.family = family;
 	cond.prefix_len = prefix;
-	cond.port = -1;
+	cond.port = port;
 	memcpy(at, &op, sizeof(op));
 	memcpy(at + sizeof(op), &cond, sizeof(cond));
-	memset(at + sizeof(op) + sizeof(cond), 0, alen); /* address 0 (or unused) */
+	if (addr)
+		memcpy(at + sizeof(op) + sizeof(cond), addr, alen);
+	else
+		memset(at + sizeof(op) + sizeof(cond), 0, alen); /* address 0 (or unused) */
 	return sizeof(op) + sizeof(cond) + alen;
+}
+
+static size_t put_scond(unsigned char *at, uint8_t family, uint8_t prefix, size_t alen,
+			uint8_t yes, uint16_t no)
+{
+	return put_cond(at, INET_DIAG_BC_S_COND, family, prefix, NULL, alen, -1, yes, no);
 }
 
 size_t tt_diag_v4_filter(unsigned char buf[TT_DIAG_FILTER_MAX])
@@ -123,6 +135,62 @@ size_t tt_diag_v4_filter(unsigned char buf[TT_DIAG_FILTER_MAX])
 	at += sizeof(jmp);
 	at += put_scond(buf + at, AF_INET6, 128, 16, (uint8_t)lb, (uint16_t)(lb + 4));
 	return at;
+}
+
+size_t tt_diag_tuple_filter(unsigned char buf[TT_DIAG_FILTER_MAX], const struct tt_conn *row)
+{
+	/* "A and B": a failed test jumps 4 bytes past the end of the program,
+	 * which rejects the socket; passing both ends exactly at its end.
+	 *   A: local address/all bits and local port
+	 *   B: remote address/all bits and remote port
+	 * The kernel compares the ports in host order. */
+	size_t alen = row->family == AF_INET ? 4 : 16;
+	uint8_t bits = (uint8_t)(8 * alen);
+	const size_t l = sizeof(struct inet_diag_bc_op) + sizeof(struct inet_diag_hostcond) + alen;
+	size_t at = put_cond(buf, INET_DIAG_BC_S_COND, row->family, bits, row->laddr, alen,
+			     ntohs(row->lport), (uint8_t)l, (uint16_t)(2 * l + 4));
+	at += put_cond(buf + at, INET_DIAG_BC_D_COND, row->family, bits, row->raddr, alen,
+		       ntohs(row->rport), (uint8_t)l, (uint16_t)(l + 4));
+	return at;
+}
+
+/* Whether a (16 bytes, as the kernel reports any address) is the IPv4
+ * address v4 (4 bytes) as its family holds it. */
+static bool same_v4(int family, const uint8_t a[16], const uint8_t v4[4])
+{
+	if (family == AF_INET)
+		return memcmp(a, v4, 4) == 0;
+	return tt_addr6_is_v4mapped(a) && memcmp(a + 12, v4, 4) == 0;
+}
+
+int tt_diag_match(const struct tt_conn *row, const void *payload, size_t len,
+		  struct inet_diag_msg *m)
+{
+	if (len < sizeof(*m))
+		return -EBADMSG;
+	memcpy(m, payload, sizeof(*m));
+	if (m->idiag_state == LX_TCP_LISTEN || tt_linux_state(m->idiag_state) == 0)
+		return 0;
+	if (m->id.idiag_sport != row->lport || m->id.idiag_dport != row->rport)
+		return 0;
+	uint8_t src[16], dst[16];
+	memcpy(src, m->id.idiag_src, sizeof(src));
+	memcpy(dst, m->id.idiag_dst, sizeof(dst));
+	if (row->family == AF_INET) {
+		if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
+			return 0;
+		return same_v4(m->idiag_family, src, row->laddr) &&
+		       same_v4(m->idiag_family, dst, row->raddr);
+	}
+	if (row->family != AF_INET6 || m->idiag_family != AF_INET6 ||
+	    memcmp(src, row->laddr, 16) != 0 || memcmp(dst, row->raddr, 16) != 0)
+		return 0;
+	/* A link-local connection lives on one interface: the row's zone, when
+	 * it names one, must be the socket's. */
+	if ((tt_addr6_needs_scope(row->laddr) || tt_addr6_needs_scope(row->raddr)) && row->lscope &&
+	    m->id.idiag_if != row->lscope)
+		return 0;
+	return 1;
 }
 
 /* Reads the IPV6_V6ONLY flag the kernel attaches to IPv6 sockets.

@@ -6,6 +6,9 @@
  * /proc content is untrusted input: everything is opened relative to
  * directory descriptors, link targets are read into a bounded buffer and
  * parsed strictly, and a process that vanishes mid-scan is simply skipped.
+ * A process that cannot be read for want of a descriptor or of memory is
+ * not skipped: the scan fails with -ENOMEM, since skipping it would leave
+ * its sockets with PID 0, a wrong owner in a table returned as complete.
  * The scan ends: /proc lists each PID once and in ascending order, and an fd
  * directory holds at most the process's descriptor-table size.  So that no
  * process can stretch a call without bound (by opening descriptors as fast
@@ -40,35 +43,46 @@ struct dirent64_head {
 	char d_name[];
 };
 
+/* -ENOMEM when errno says the scan ran out of descriptors or memory, else
+ * 0: the entry has gone (or is not ours to read) and is skipped. */
+static int shortage(void)
+{
+	return tt_procfs_error(errno) == -ENOMEM ? -ENOMEM : 0;
+}
+
 /* Calls fn for each entry name of the directory fd, at most max of them;
  * stops when fn returns false.  Entries are validated against the bytes the
- * kernel returned. */
-static bool each_entry(int fd, unsigned char *buf, size_t max,
-		       bool (*fn)(const char *name, unsigned type, void *arg), void *arg)
+ * kernel returned.  Returns -ENOMEM when the directory could not be read
+ * for want of memory, else 0 (a directory that goes away ends the walk). */
+static int each_entry(int fd, unsigned char *buf, size_t max,
+		      bool (*fn)(const char *name, unsigned type, void *arg), void *arg)
 {
 	for (size_t seen = 0; seen < max;) {
 		ssize_t n = tt_sys_getdents64(fd, buf, DENTS_SIZE);
-		if (n <= 0)
-			return true;
+		if (n < 0)
+			return shortage();
+		if (n == 0)
+			return 0;
 		for (ssize_t at = 0; at + (ssize_t)sizeof(struct dirent64_head) <= n;) {
 			struct dirent64_head *d = (void *)(buf + at);
 			if (d->d_reclen < sizeof(*d) || d->d_reclen > n - at)
-				return true;
+				return 0;
 			/* d_name must be NUL-terminated inside the record. */
 			size_t room = d->d_reclen - offsetof(struct dirent64_head, d_name);
 			if (memchr(d->d_name, '\0', room) && !fn(d->d_name, d->d_type, arg))
-				return false;
+				return 0;
 			at += d->d_reclen;
 			seen++;
 		}
 	}
-	return true;
+	return 0;
 }
 
 struct fd_scan {
 	int dir;
 	uint32_t pid;
 	bool owns; /* some claim of this process gave a row its owner */
+	int err;
 	struct tt_owner_query *q;
 };
 
@@ -79,9 +93,11 @@ static bool visit_fd(const char *name, unsigned type, void *arg)
 		return true;
 	char link[TT_SOCKET_LINK_MAX];
 	ssize_t n = tt_sys_readlinkat(fs->dir, name, link, sizeof(link));
+	if (n < 0 && (fs->err = shortage()) != 0)
+		return false;
 	uint32_t inode;
 	if (n <= 0 || !tt_parse_socket_link(link, (size_t)n, &inode))
-		return true;
+		return true; /* closed meanwhile, or not a socket */
 	if (tt_owner_claim(fs->q, inode, fs->pid))
 		fs->owns = true;
 	return tt_owner_pending(fs->q) > 0;
@@ -101,7 +117,10 @@ static int record_process_key(int pdir, uint32_t pid, struct tt_owner_query *q)
 {
 	uint64_t key;
 	int kthread;
-	if (tt_procfs_process_key(pdir, &key, &kthread) != 0)
+	int err = tt_procfs_process_key(pdir, &key, &kthread);
+	if (err == -ENOMEM)
+		return err;
+	if (err)
 		return 0; /* exited meanwhile: the row keeps its PID, no key */
 	return tt_owner_process_key(q, pid, key);
 }
@@ -117,15 +136,20 @@ static bool visit_pid(const char *name, unsigned type, void *arg)
 
 	/* O_NOFOLLOW: never follow a link a process could plant in /proc. */
 	int pdir = tt_sys_openat(ps->proc, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (pdir < 0)
-		return true; /* exited */
+	if (pdir < 0) {
+		ps->err = shortage(); /* else exited, or hidden (hidepid) */
+		return ps->err == 0;
+	}
 	struct fd_scan fs = { .pid = pid, .q = ps->q };
 	fs.dir = tt_sys_openat(pdir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fs.dir >= 0) { /* else exited, or another user's process */
-		each_entry(fs.dir, ps->fdbuf, MAX_FDS, visit_fd, &fs);
+	if (fs.dir >= 0) {
+		int err = each_entry(fs.dir, ps->fdbuf, MAX_FDS, visit_fd, &fs);
+		ps->err = fs.err ? fs.err : err;
 		close(fs.dir);
+	} else {
+		ps->err = shortage(); /* else exited, or another user's process */
 	}
-	if (fs.owns && tt_owner_wants_process_keys(ps->q))
+	if (!ps->err && fs.owns && tt_owner_wants_process_keys(ps->q))
 		ps->err = record_process_key(pdir, pid, ps->q);
 	close(pdir);
 	return ps->err == 0 && tt_owner_pending(ps->q) > 0;
@@ -139,10 +163,15 @@ int tt_backend_owners(struct tt_owner_query *q)
 	struct proc_scan ps = { .fdbuf = buf + DENTS_SIZE, .q = q };
 	ps.proc = tt_sys_openat(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	/* Without /proc no owner can be known: the rows keep PID 0, as for
-	 * sockets of processes the caller may not inspect. */
+	 * sockets of processes the caller may not inspect.  A /proc that is
+	 * there but cannot be opened now is a failure. */
 	if (ps.proc >= 0) {
-		each_entry(ps.proc, buf, MAX_PROCS, visit_pid, &ps);
+		int err = each_entry(ps.proc, buf, MAX_PROCS, visit_pid, &ps);
+		if (!ps.err)
+			ps.err = err;
 		close(ps.proc);
+	} else {
+		ps.err = shortage();
 	}
 	free(buf);
 	return ps.err;

@@ -37,7 +37,7 @@ static int read_exe(int pdir, struct tt_image *out)
 			int err = errno;
 			free(buf);
 			/* No exe link: a zombie, or a process that just exited. */
-			return err == ENOENT ? -ESRCH : err == EPERM ? -EACCES : -err;
+			return err == ENOENT ? -ESRCH : err == EPERM ? -EACCES : tt_procfs_error(err);
 		}
 		if ((size_t)n < size) {
 			buf[n] = '\0';
@@ -121,12 +121,16 @@ int tt_backend_image(uint32_t pid, struct tt_image *out)
 {
 	memset(out, 0, sizeof(*out));
 	int proc = tt_sys_openat(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (proc < 0)
-		return -EOPNOTSUPP; /* no procfs: nothing can be looked up */
+	if (proc < 0) {
+		/* Out of descriptors is a resource failure (SPEC §4); anything
+		 * else: no procfs, nothing can be looked up. */
+		int err = tt_procfs_error(errno);
+		return err == -ENOMEM ? err : -EOPNOTSUPP;
+	}
 	char name[16];
 	snprintf(name, sizeof(name), "%u", (unsigned)pid);
 	int pdir = tt_sys_openat(proc, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	int err = pdir < 0 ? -errno : 0;
+	int err = pdir < 0 ? tt_procfs_error(errno) : 0;
 	if (err == -ENOENT)
 		err = missing_entry(proc, pid);
 	close(proc);

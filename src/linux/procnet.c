@@ -1,7 +1,9 @@
 /*
- * procnet.c - the fallback connection source: /proc/net/tcp and tcp6 (udp and
- * udp6 for UDP), read
- * in fixed pieces (never the whole file at once) and parsed line by line.
+ * procnet.c - the fallback connection source: the tcp and tcp6 files (udp
+ * and udp6 for UDP) of the calling thread's network namespace
+ * (/proc/thread-self/net, which is what sock_diag answers for; /proc/net is
+ * the main thread's), read in fixed pieces (never the whole file at once)
+ * and parsed line by line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,12 +55,12 @@ static int on_line(const char *line, size_t len, struct ctx *x)
 	return tt_collector_add(x->col, &c);
 }
 
-/* Feeds every line of path to on_line. */
-static int read_lines(const char *path, char *buf, struct ctx *x)
+/* Feeds every line of file name under directory dir to on_line. */
+static int read_lines(int dir, const char *name, char *buf, struct ctx *x)
 {
-	int fd = tt_sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	int fd = tt_sys_openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return -errno;
+		return tt_procfs_error(errno);
 	size_t len = 0;
 	int err = 0;
 	for (;;) {
@@ -66,7 +68,7 @@ static int read_lines(const char *path, char *buf, struct ctx *x)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			err = -errno;
+			err = tt_procfs_error(errno);
 			break;
 		}
 		if (n == 0) {
@@ -94,18 +96,23 @@ static int read_lines(const char *path, char *buf, struct ctx *x)
 	return err;
 }
 
-static bool read_bindv6only(void)
+/* net.ipv6.bindv6only of the calling thread's namespace: /proc/sys/net
+ * shows the namespace of the thread that opens it.  A namespace without
+ * IPv6 has no such file and no tcp6 either; a file that cannot be read for
+ * another reason leaves the kernel's default, 0.  A shortage of
+ * descriptors or memory fails: guessing could add wrong rows. */
+static int read_bindv6only(bool *on)
 {
 	char v[8];
 	ssize_t n = tt_procfs_read(AT_FDCWD, "/proc/sys/net/ipv6/bindv6only", v, sizeof(v));
-	return n > 0 && v[0] == '1';
+	if (n == -ENOMEM)
+		return -ENOMEM;
+	*on = n > 0 && v[0] == '1';
+	return 0;
 }
 
-int tt_procnet_collect(const struct tt_request *req, struct tt_collector *col)
+static int collect(int dir, const struct tt_request *req, char *buf, struct tt_collector *col)
 {
-	char *buf = tt_malloc(PIECE + PORT_BITMAP);
-	if (!buf)
-		return -ENOMEM;
 	unsigned char *ports = (unsigned char *)buf + PIECE;
 	memset(ports, 0, PORT_BITMAP);
 	struct ctx x = { .proto = req->proto, .col = col };
@@ -114,18 +121,31 @@ int tt_procnet_collect(const struct tt_request *req, struct tt_collector *col)
 	if (req->table & TT_TABLE_V4) {
 		x.family = AF_INET;
 		x.v4_listening = ports;
-		err = read_lines(udp ? "/proc/net/udp" : "/proc/net/tcp", buf, &x);
+		err = read_lines(dir, udp ? "udp" : "tcp", buf, &x);
 		x.v4_listening = NULL;
 		x.v4_listeners = ports;
-		x.bindv6only = read_bindv6only();
+		if (!err)
+			err = read_bindv6only(&x.bindv6only);
 	}
 	if (!err) {
 		x.family = AF_INET6;
-		err = read_lines(udp ? "/proc/net/udp6" : "/proc/net/tcp6", buf, &x);
+		err = read_lines(dir, udp ? "udp6" : "tcp6", buf, &x);
 		/* Without IPv6 there is no tcp6: an IPv4 table is still whole. */
 		if (err == -ENOENT && (req->table & TT_TABLE_V4))
 			err = 0;
 	}
+	return err;
+}
+
+int tt_procnet_collect(const struct tt_request *req, struct tt_collector *col)
+{
+	char *buf = tt_malloc(PIECE + PORT_BITMAP);
+	if (!buf)
+		return -ENOMEM;
+	int dir = tt_procfs_net_dir();
+	int err = dir < 0 ? dir : collect(dir, req, buf, col);
+	if (dir >= 0)
+		close(dir);
 	free(buf);
 	return err;
 }

@@ -1,6 +1,9 @@
 /*
  * sock_diag.c - the Linux connection source: one NETLINK_SOCK_DIAG dump per
- * address family and protocol (TCP or UDP), messages walked with libmnl and decoded by diag_decode.c.
+ * address family and protocol (TCP or UDP), messages walked with libmnl and
+ * decoded by diag_decode.c.
+ * Also the netlink conversation itself (diag_sock.h), which the exact lookup
+ * and SOCK_DESTROY share.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,6 +18,7 @@
 
 #include "backend.h"
 #include "diag.h"
+#include "diag_sock.h"
 #include "procnet.h"
 #include "seam.h"
 #include "sys.h"
@@ -28,20 +32,7 @@
 /* Signals interrupting recvmsg() are retried this many times per dump. */
 #define MAX_EINTR 64
 
-struct diag_sock {
-	int fd;
-	uint32_t portid;
-	uint32_t seq;
-	unsigned char *buf;
-};
-
-struct dump_ctx {
-	unsigned proto; /* TT_PROTO_* */
-	struct tt_collector *col;
-	int err;
-};
-
-static int diag_open(struct diag_sock *s)
+static int diag_connect(struct tt_diag_sock *s)
 {
 	s->fd = tt_sys_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (s->fd < 0)
@@ -59,31 +50,40 @@ static int diag_open(struct diag_sock *s)
 	return 0;
 }
 
-static void diag_close(struct diag_sock *s)
+static void diag_disconnect(struct tt_diag_sock *s)
 {
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
 }
 
-/* A dump request; `filter` (len bytes, or NULL) is bytecode the kernel runs
- * on every socket before sending it. */
-static int send_request(struct diag_sock *s, unsigned proto, int family, uint32_t states,
-			const void *filter, size_t len)
+int tt_diag_open(struct tt_diag_sock *s)
 {
-	unsigned char req[NLMSG_SPACE(sizeof(struct inet_diag_req_v2)) +
-			  MNL_ATTR_HDRLEN + TT_DIAG_FILTER_MAX];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = ++s->seq;
-	struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
-	r->sdiag_family = (uint8_t)family;
-	r->sdiag_protocol = proto == TT_PROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP;
-	r->idiag_states = states;
-	if (filter)
-		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, len, filter);
+	s->fd = -1;
+	s->portid = 0;
+	s->seq = 0;
+	s->buf = tt_malloc(RECV_SIZE);
+	if (!s->buf)
+		return -ENOMEM;
+	int err = diag_connect(s);
+	if (err) {
+		free(s->buf);
+		s->buf = NULL;
+	}
+	return err;
+}
 
+void tt_diag_close(struct tt_diag_sock *s)
+{
+	diag_disconnect(s);
+	free(s->buf);
+	s->buf = NULL;
+}
+
+/* Sends one request to the kernel under the next sequence number. */
+static int send_to_kernel(struct tt_diag_sock *s, struct nlmsghdr *nlh)
+{
+	nlh->nlmsg_seq = ++s->seq;
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	ssize_t n;
 	do
@@ -96,7 +96,7 @@ static int send_request(struct diag_sock *s, unsigned proto, int family, uint32_
 }
 
 /* One datagram from the kernel; datagrams from anyone else are dropped. */
-static ssize_t recv_kernel(struct diag_sock *s, unsigned *eintr)
+static ssize_t recv_kernel(struct tt_diag_sock *s, unsigned *eintr)
 {
 	for (;;) {
 		struct sockaddr_nl from;
@@ -119,16 +119,18 @@ static ssize_t recv_kernel(struct diag_sock *s, unsigned *eintr)
 	}
 }
 
+struct talk_ctx {
+	const struct tt_diag_reader *rd; /* NULL: no data messages expected */
+	int err;
+};
+
 static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct dump_ctx *ctx = data;
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+	struct talk_ctx *ctx = data;
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY || !ctx->rd)
 		return MNL_CB_OK;
-	struct tt_conn c;
-	int r = tt_diag_decode_as(ctx->proto, mnl_nlmsg_get_payload(nlh),
-				  mnl_nlmsg_get_payload_len(nlh), &c);
-	if (r > 0)
-		r = tt_collector_add(ctx->col, &c);
+	int r = ctx->rd->msg(ctx->rd->data, mnl_nlmsg_get_payload(nlh),
+			     mnl_nlmsg_get_payload_len(nlh));
 	if (r < 0) {
 		ctx->err = r;
 		return MNL_CB_ERROR;
@@ -140,7 +142,7 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
  * kernel failed part-way (libmnl's default handler ignores it). */
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct dump_ctx *ctx = data;
+	struct talk_ctx *ctx = data;
 	int status = 0;
 	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(status))
 		memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof(status));
@@ -151,9 +153,11 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
+/* An error for the request, or (error 0) the acknowledgement that ends a
+ * request sent with NLM_F_ACK. */
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct dump_ctx *ctx = data;
+	struct talk_ctx *ctx = data;
 	struct nlmsgerr e;
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(e)) {
 		ctx->err = -EBADMSG;
@@ -185,15 +189,15 @@ static bool whole_messages(const unsigned char *buf, size_t len)
 	return r == 0;
 }
 
-/* Runs one dump to its end.  -EINTR means the kernel flagged the dump as
- * interrupted, -ENOBUFS that messages were lost: both call for a restart. */
-static int dump(struct diag_sock *s, unsigned proto, int family, uint32_t states,
-		const void *filter, size_t flen, struct tt_collector *col)
+/* Sends req and reads the answer to its end (NLMSG_DONE, the ACK, or an
+ * error), handing data messages to rd.  -EINTR means the kernel flagged a
+ * dump as interrupted, -ENOBUFS that messages were lost. */
+static int talk(struct tt_diag_sock *s, struct nlmsghdr *req, const struct tt_diag_reader *rd)
 {
-	int err = send_request(s, proto, family, states, filter, flen);
+	int err = send_to_kernel(s, req);
 	if (err)
 		return err;
-	struct dump_ctx ctx = { proto, col, 0 };
+	struct talk_ctx ctx = { rd, 0 };
 	unsigned eintr = 0;
 	for (;;) {
 		ssize_t n = recv_kernel(s, &eintr);
@@ -211,53 +215,104 @@ static int dump(struct diag_sock *s, unsigned proto, int family, uint32_t states
 	}
 }
 
-/* Dumps one family, restarting on a fresh socket when the dump was
- * interrupted; rows of an abandoned attempt are dropped. */
-static int dump_family(struct diag_sock *s, unsigned proto, int family, uint32_t states,
-		       const void *filter, size_t flen, struct tt_collector *col)
+int tt_diag_ack(struct tt_diag_sock *s, struct nlmsghdr *req)
 {
+	req->nlmsg_flags |= NLM_F_ACK;
+	return talk(s, req, NULL);
+}
+
+/* Restarts on a fresh socket, so that nothing of the abandoned attempt is
+ * left in the receive queue. */
+int tt_diag_dump(struct tt_diag_sock *s, uint8_t protocol, int family, uint32_t states,
+		 uint8_t ext, const void *filter, size_t flen, const struct tt_diag_reader *rd)
+{
+	if (flen > TT_DIAG_FILTER_MAX)
+		return -EINVAL;
+	unsigned char req[NLMSG_SPACE(sizeof(struct inet_diag_req_v2)) +
+			  MNL_ATTR_HDRLEN + TT_DIAG_FILTER_MAX];
 	for (unsigned attempt = 0;; attempt++) {
-		size_t mark = tt_collector_mark(col);
-		int err = dump(s, proto, family, states, filter, flen, col);
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+		r->sdiag_family = (uint8_t)family;
+		r->sdiag_protocol = protocol;
+		r->idiag_ext = ext;
+		r->idiag_states = states;
+		if (filter)
+			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, flen, filter);
+		rd->begin(rd->data);
+		int err = talk(s, nlh, rd);
 		if (err != -EINTR && err != -ENOBUFS)
 			return err;
-		tt_collector_rewind(col, mark);
-		diag_close(s);
+		diag_disconnect(s);
 		if (attempt + 1 >= MAX_RESTARTS)
 			return -EAGAIN;
-		err = diag_open(s);
+		err = diag_connect(s);
 		if (err)
 			return err;
 	}
 }
 
+/* ---- The table: every socket of the wanted kinds into the collector. */
+
+struct collect_ctx {
+	unsigned proto; /* TT_PROTO_* */
+	struct tt_collector *col;
+	size_t mark; /* where this family's rows begin */
+};
+
+static void collect_begin(void *data)
+{
+	struct collect_ctx *ctx = data;
+	tt_collector_rewind(ctx->col, ctx->mark);
+}
+
+static int collect_msg(void *data, const void *payload, size_t len)
+{
+	struct collect_ctx *ctx = data;
+	struct tt_conn c;
+	int r = tt_diag_decode_as(ctx->proto, payload, len, &c);
+	if (r > 0)
+		r = tt_collector_add(ctx->col, &c);
+	return r < 0 ? r : 0;
+}
+
+/* Dumps one family's sockets of protocol proto (TT_PROTO_*) into col. */
+static int dump_family(struct tt_diag_sock *s, unsigned proto, int family, uint32_t states,
+		       const void *filter, size_t flen, struct tt_collector *col)
+{
+	struct collect_ctx ctx = { proto, col, tt_collector_mark(col) };
+	const struct tt_diag_reader rd = { collect_begin, collect_msg, &ctx };
+	uint8_t protocol = proto == TT_PROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP;
+	return tt_diag_dump(s, protocol, family, states, 0, filter, flen, &rd);
+}
+
 static int collect_diag(const struct tt_request *req, struct tt_collector *col)
 {
-	struct diag_sock s = { .fd = -1 };
-	s.buf = tt_malloc(RECV_SIZE);
-	if (!s.buf)
-		return -ENOMEM;
+	struct tt_diag_sock s;
+	int err = tt_diag_open(&s);
+	if (err)
+		return err;
 	uint32_t states = tt_diag_proto_state_mask(req->proto, req->states);
-	int err = diag_open(&s);
 	/* IPv4 rows also come from IPv6 sockets: v4-mapped sockets and
-	 * dual-stack listeners (UDP: sockets on [::]) live in the AF_INET6 dump.  For an IPv4 table
-	 * the kernel is asked for those alone. */
+	 * dual-stack listeners (UDP: any socket on [::]) live in the AF_INET6
+	 * dump.  For an IPv4 table the kernel is asked for those alone. */
 	unsigned char filter[TT_DIAG_FILTER_MAX];
 	size_t flen = 0;
-	if (!err && (req->table & TT_TABLE_V4)) {
+	if (req->table & TT_TABLE_V4) {
 		err = dump_family(&s, req->proto, AF_INET, states, NULL, 0, col);
 		flen = tt_diag_v4_filter(filter);
 	}
 	if (!err)
 		err = dump_family(&s, req->proto, AF_INET6, states, flen ? filter : NULL, flen,
 				  col);
-	diag_close(&s);
-	free(s.buf);
+	tt_diag_close(&s);
 	return err;
 }
 
-/* sock_diag when it answers, else /proc/net/tcp{,6} or udp{,6}: a kernel without the
- * inet_diag module, a sandbox that refuses netlink sockets, or a dump that
+/* sock_diag when it answers, else the tcp{,6} or udp{,6} files of /proc: a
+ * kernel without the inet_diag module, a sandbox that refuses netlink sockets, or a dump that
  * failed part-way all leave the caller with the same rows.  Only running
  * out of memory is not worth a second try. */
 int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
