@@ -241,7 +241,7 @@ static void set_bindv6only(int on)
 }
 
 struct v6only_sockets {
-	int fd[16];
+	int fd[24];
 	int n;
 	struct tt_ep any6; /* a [::] listener with the namespace's default */
 };
@@ -271,6 +271,21 @@ static void open_v6only_sockets(struct v6only_sockets *k, int bindv6only)
 		struct tt_ep to_any = tt_ep4("127.0.0.1", k->any6.port);
 		tt_pair(k->fd[0], &to_any, &k->fd[k->n], &k->fd[k->n + 1]);
 		k->n += 2;
+	}
+	/* The UDP counterparts: [::] sockets with the default, bound and
+	 * connected ones, and with the sysctl on an IPv4 socket on the port
+	 * of a [::] one. */
+	struct tt_ep u_any = tt_ep6("::", 0, 0), u_other = tt_ep6("::", 0, 0);
+	struct tt_ep u4 = tt_ep4("127.0.0.1", 0), u6 = tt_ep6("::1", 0, 0);
+	k->fd[k->n++] = tt_udp_bind(&u_any, -1);
+	k->fd[k->n++] = tt_udp_bind(&u_other, -1);
+	tt_udp_shape(&u4, &k->fd[k->n]);
+	k->n += 3;
+	tt_udp_pair(&u6, &k->fd[k->n], &k->fd[k->n + 1]);
+	k->n += 2;
+	if (bindv6only) {
+		struct tt_ep same4 = tt_ep4("0.0.0.0", u_other.port);
+		k->fd[k->n++] = tt_udp_bind(&same4, -1);
 	}
 }
 
