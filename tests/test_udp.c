@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -539,6 +540,165 @@ START_TEST(statistics_count_the_rows)
 }
 END_TEST
 
+/* ---- Every class and family against `ss -uanp`. */
+
+struct ss_row {
+	struct tt_ep l;
+	DWORD pid; /* lowest holder, 0 none */
+};
+
+/* Parses one ss local-address column into *out (one or, for a dual-stack
+ * "*:p", two endpoints).  Returns how many. */
+static int parse_ss_local(const char *tok, struct tt_ep out[2])
+{
+	const char *colon = strrchr(tok, ':');
+	ck_assert_ptr_nonnull(colon);
+	uint16_t port = (uint16_t)atoi(colon + 1);
+	char addr[128];
+	size_t alen = (size_t)(colon - tok);
+	ck_assert_uint_lt(alen, sizeof(addr));
+	memcpy(addr, tok, alen);
+	addr[alen] = 0;
+	if (strcmp(addr, "*") == 0) {
+		out[0] = tt_ep4("0.0.0.0", port);
+		out[1] = tt_ep6("::", port, 0);
+		return 2;
+	}
+	uint32_t scope = 0;
+	char *pct = strchr(addr, '%');
+	if (pct) {
+		*pct = 0;
+		scope = if_nametoindex(pct + 1);
+	}
+	if (addr[0] != '[') {
+		out[0] = tt_ep4(addr, port);
+		return 1;
+	}
+	char *end = strchr(addr, ']');
+	ck_assert_ptr_nonnull(end);
+	*end = 0;
+	if (strncmp(addr + 1, "::ffff:", 7) == 0 && strchr(addr + 8, '.')) {
+		out[0] = tt_ep4(addr + 8, port);
+		return 1;
+	}
+	/* Only link-local addresses carry a zone in the tables. */
+	out[0] = tt_ep6(addr + 1, port, 0);
+	if (out[0].addr[0] == 0xfe && (out[0].addr[1] & 0xc0) == 0x80)
+		out[0].scope = scope;
+	return 1;
+}
+
+/* The lowest pid= in an ss users:(...) column, 0 when none. */
+static DWORD lowest_pid(const char *users)
+{
+	DWORD low = 0;
+	for (const char *p = users; (p = strstr(p, "pid=")) != NULL; p += 4) {
+		DWORD v = (DWORD)strtoul(p + 4, NULL, 10);
+		if (low == 0 || v < low)
+			low = v;
+	}
+	return low;
+}
+
+/* ss's view of family af, in rows[]; returns the count. */
+static size_t ss_rows(int af, struct ss_row *rows, size_t max)
+{
+	FILE *f = popen("ss -uanpH 2>/dev/null", "r");
+	ck_assert_ptr_nonnull(f);
+	char line[1024];
+	size_t n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char st[32], rq[32], sq[32], loc[256], peer[256];
+		int used = 0;
+		if (sscanf(line, "%31s %31s %31s %255s %255s %n", st, rq, sq, loc, peer, &used) < 5)
+			continue;
+		DWORD pid = lowest_pid(line + used);
+		struct tt_ep eps[2];
+		int k = parse_ss_local(loc, eps);
+		for (int i = 0; i < k; i++) {
+			if (eps[i].family != af)
+				continue;
+			ck_assert_uint_lt(n, max);
+			rows[n].l = eps[i];
+			rows[n].pid = pid;
+			n++;
+		}
+	}
+	ck_assert_int_eq(pclose(f), 0);
+	return n;
+}
+
+START_TEST(every_class_and_family_matches_ss)
+{
+	if (!tt_isolated) {
+		fprintf(stderr, "# every_class_and_family_matches_ss: SKIPPED, needs a private "
+				"namespace (the host's sockets change under ss)\n");
+		return;
+	}
+	if (system("ss -V >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "# every_class_and_family_matches_ss: SKIPPED, no ss\n");
+		return;
+	}
+	ck_assert(tt_ip("link add v0 type veth peer name v1"));
+	ck_assert(tt_ip("link set v0 up"));
+	ck_assert(tt_ip("addr add fe80::1/64 dev v0 nodad"));
+	int fds[16], n = 0;
+	struct tt_ep e[] = { tt_ep4("127.0.0.1", 0), tt_ep6("::1", 0, 0), tt_ep4("0.0.0.0", 0),
+			     tt_ep6("::", 0, 0), tt_ep6("::ffff:127.0.0.1", 0, 0),
+			     tt_ep6("fe80::1", 0, if_nametoindex("v0")) };
+	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++)
+		fds[n++] = tt_udp_bind(&e[i], -1);
+	struct tt_ep only = tt_ep6("::", 0, 0);
+	fds[n++] = tt_udp_bind(&only, 1);
+	tt_udp_pair(&e[0], &fds[n], &fds[n + 1]);
+	n += 2;
+	fds[n++] = tt_udp_sendto(AF_INET6, &e[1]);
+	int go[2], ready[2];
+	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(ready), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		for (int i = 1; i < n; i++)
+			close(fds[i]); /* fds[0] stays shared with the parent */
+		struct tt_ep own = tt_ep6("::1", 0, 0);
+		(void)tt_udp_bind(&own, -1);
+		char b;
+		_exit(write(ready[1], "r", 1) == 1 && read(go[0], &b, 1) == 1 ? 0 : 1);
+	}
+	char r;
+	ck_assert_int_eq(read(ready[0], &r, 1), 1); /* the child's socket is bound */
+	for (int fam = 0; fam < 2; fam++) {
+		ULONG af = fam ? AF_INET6 : AF_INET;
+		struct ss_row want[64];
+		size_t nw = ss_rows((int)af, want, 64);
+		ck_assert_uint_eq(nw, fam ? 6 : 7);
+		for (int cls = UDP_TABLE_BASIC; cls <= UDP_TABLE_OWNER_MODULE; cls++) {
+			unsigned char *t = tt_get_udp(af, (UDP_TABLE_CLASS)cls);
+			ck_assert_uint_eq(entries(t), nw);
+			for (size_t w = 0; w < nw; w++) {
+				bool found = false;
+				for (DWORD i = 0; i < entries(t) && !found; i++) {
+					struct urow u = urow_at(af, (UDP_TABLE_CLASS)cls, t, i);
+					if (!same_ep(&u.l, &want[w].l))
+						continue;
+					found = true;
+					ck_assert_uint_eq(u.pid, cls == UDP_TABLE_BASIC ? 0 : want[w].pid);
+				}
+				ck_assert_msg(found, "af %lu class %d: ss row %zu (port %u) missing",
+					      (unsigned long)af, cls, w, (unsigned)want[w].l.port);
+			}
+			free(t);
+		}
+	}
+	ck_assert_int_eq(write(go[1], "x", 1), 1);
+	int st;
+	ck_assert_int_eq(waitpid(child, &st, 0), child);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+}
+END_TEST
+
 int main(void)
 {
 	tt_test_init("udp");
@@ -559,6 +719,7 @@ int main(void)
 	tcase_add_test(tc, extended_udp_arguments);
 	tcase_add_test(tc, statistics_move_per_family);
 	tcase_add_test(tc, statistics_count_the_rows);
+	tcase_add_test(tc, every_class_and_family_matches_ss);
 	suite_add_tcase(s, tc);
 	return tt_run_suite(s);
 }
