@@ -116,6 +116,12 @@ static void churn(int rate)
 		} else {
 			close(c);
 		}
+		/* A UDP socket comes and goes as well, autobound by sendto. */
+		int u = socket(f ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (u >= 0) {
+			(void)!sendto(u, "x", 1, MSG_DONTWAIT, (void *)&to[f], tolen[f]);
+			close(u);
+		}
 		double due = start + (double)(n + 1) / rate;
 		double wait = due - now();
 		if (wait > 0) {
@@ -212,6 +218,16 @@ static void *caller(void *arg)
 			if (GetOwnerModuleFromTcpEntry(&row, TCPIP_OWNER_MODULE_INFO_BASIC, NULL, &ms) !=
 			    ERROR_INSUFFICIENT_BUFFER)
 				fail("owner module failed");
+			MIB_UDPSTATS2 us;
+			if (GetUdpStatisticsEx2(&us, (i & 8) ? AF_INET6 : AF_INET) != NO_ERROR)
+				fail("UDP statistics failed");
+			MIB_UDP6ROW_OWNER_MODULE urow;
+			memset(&urow, 0, sizeof(urow));
+			urow.dwOwningPid = (DWORD)getpid();
+			ms = 0;
+			if (GetOwnerModuleFromUdp6Entry(&urow, TCPIP_OWNER_MODULE_INFO_BASIC, NULL,
+							&ms) != ERROR_INSUFFICIENT_BUFFER)
+				fail("UDP owner module failed");
 		}
 		atomic_fetch_add(&calls, 1);
 	}
