@@ -2,10 +2,12 @@
  * farm.c - a connection farm for the benchmarks: N established loopback
  * connections (half IPv4, half IPv6) plus their listeners, both ends held
  * by holder processes of at most HOLDER_FDS descriptors each, in the
- * caller's (private) network namespace.
+ * caller's (private) network namespace; or N bound UDP sockets held the
+ * same way.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -75,16 +77,31 @@ static void connect_to(int family, int port)
 		die("connect");
 }
 
-/* Runs in the holder: `conns` connections of each family, then waits to be
- * killed.  Reports readiness by writing one byte to `ready`. */
-static void hold(int index, int conns4, int conns6, int ready)
+static void udp_bound(int family)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		die("socket");
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, 0, &ss);
+	if (bind(fd, (void *)&ss, len) != 0)
+		die("bind udp");
+}
+
+/* Runs in the holder: `conns` connections (udp: bound UDP sockets) of each
+ * family, then waits to be killed.  Reports readiness by writing one byte
+ * to `ready`. */
+static void hold(int index, int conns4, int conns6, bool udp, int ready)
 {
 	struct rlimit rl;
 	getrlimit(RLIMIT_NOFILE, &rl);
 	rl.rlim_cur = rl.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &rl);
 	int fams[2] = { AF_INET, AF_INET6 }, counts[2] = { conns4, conns6 };
-	for (int f = 0; f < 2; f++) {
+	for (int f = 0; f < 2 && udp; f++)
+		for (int i = 0; i < counts[f]; i++)
+			udp_bound(fams[f]);
+	for (int f = 0; f < 2 && !udp; f++) {
 		int ls[LISTENERS];
 		for (int k = 0; k < LISTENERS; k++)
 			ls[k] = listener(fams[f], 10000 + index * 100 + f * 10 + k);
@@ -111,11 +128,12 @@ static void widen_port_range(void)
 	}
 }
 
-int farm_start(struct farm *f, int n)
+static int start(struct farm *f, int n, bool udp)
 {
 	memset(f, 0, sizeof(*f));
 	widen_port_range();
-	int per_holder = (HOLDER_FDS - 64) / 2; /* two descriptors per connection */
+	/* Two descriptors per connection, one per UDP socket. */
+	int per_holder = (HOLDER_FDS - 64) / (udp ? 1 : 2);
 	int left4 = n / 2, left6 = n - n / 2;
 	while (left4 + left6 > 0) {
 		if (f->nholders == FARM_MAX_HOLDERS)
@@ -134,7 +152,7 @@ int farm_start(struct farm *f, int n)
 			return -1;
 		if (pid == 0) {
 			close(pfd[0]);
-			hold(f->nholders, c4, c6, pfd[1]);
+			hold(f->nholders, c4, c6, udp, pfd[1]);
 		}
 		close(pfd[1]);
 		char c;
@@ -151,6 +169,16 @@ int farm_start(struct farm *f, int n)
 		left6 -= c6;
 	}
 	return 0;
+}
+
+int farm_start(struct farm *f, int n)
+{
+	return start(f, n, false);
+}
+
+int farm_start_udp(struct farm *f, int n)
+{
+	return start(f, n, true);
 }
 
 void farm_stop(struct farm *f)
