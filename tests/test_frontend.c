@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "table_get.h"
 #include "mock_backend.h"
+#include "records.h"
 #include "run_suite.h"
 
 static struct tt_conn conn4(const char *l, uint16_t lp, const char *r, uint16_t rp,
@@ -236,6 +237,89 @@ START_TEST(stale_predecessors_yield_the_tuple)
 }
 END_TEST
 
+/* ---- Duplicate removal: its cost in a long run, and its rules. */
+
+#define LONG_RUN 16384
+
+/* Distinct cookies in an order unrelated to the records' order, as a
+ * kernel's hash chains give them. */
+static uint64_t scrambled_cookie(size_t i)
+{
+	return ((uint64_t)i * 0x9e3779b97f4a7c15ull) ^ 0x5555;
+}
+
+/* Record comparisons of one sizing call of GetTcpTable2 (the work; the
+ * suite may not time it), with the rows it counted. */
+static unsigned long sizing_compares(const struct tt_conn *c, size_t n, ULONG *rows)
+{
+	serve(c, n);
+	ULONG size = 0;
+	tt_snapshot_compares = 0;
+	ck_assert_uint_eq(GetTcpTable2(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+	*rows = (size - 4) / sizeof(MIB_TCPROW2);
+	return tt_snapshot_compares;
+}
+
+/* SO_REUSEPORT lets any local user put LONG_RUN listeners on one port: one
+ * run of identical endpoints.  Removing duplicates from it must not cost
+ * more than a little over what LONG_RUN distinct ports cost (issue 10,
+ * item 7: it was quadratic). */
+START_TEST(long_run_of_one_endpoint_costs_about_as_much_as_distinct_ports)
+{
+	/* Twice the records: the second half repeats the first third (one
+	 * dump reporting sockets again) so duplicates are in the run too. */
+	const size_t n = LONG_RUN, dups = LONG_RUN / 3;
+	struct tt_conn *one = calloc(n + dups, sizeof(*one));
+	struct tt_conn *many = calloc(n + dups, sizeof(*many));
+	ck_assert(one && many);
+	for (size_t i = 0; i < n; i++) {
+		one[i] = conn4("0.0.0.0", 8080, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 0,
+			       scrambled_cookie(i));
+		one[i].flags = TT_CONN_PID_KNOWN;
+		one[i].pid = (uint32_t)i + 1;
+		many[i] = one[i];
+		many[i].lport = htons((uint16_t)(1024 + i));
+	}
+	for (size_t i = 0; i < dups; i++) {
+		one[n + i] = one[3 * i];
+		many[n + i] = many[3 * i];
+	}
+	ULONG rows_one, rows_many;
+	unsigned long w_many = sizing_compares(many, n, &rows_many);
+	unsigned long w_one = sizing_compares(one, n, &rows_one);
+	ck_assert_uint_eq(rows_many, n);
+	ck_assert_uint_eq(rows_one, n);
+	ck_assert_uint_gt(w_many, 0);
+	ck_assert_msg(w_one < 3 * w_many, "one endpoint: %lu compares, distinct ports: %lu", w_one,
+		      w_many);
+	w_many = sizing_compares(many, n + dups, &rows_many);
+	w_one = sizing_compares(one, n + dups, &rows_one);
+	ck_assert_uint_eq(rows_many, n);
+	ck_assert_uint_eq(rows_one, n);
+	ck_assert_msg(w_one < 3 * w_many, "with repeats: one endpoint %lu, distinct ports %lu",
+		      w_one, w_many);
+
+	/* Every listener exactly once, ties in cookie order (SPEC §6). */
+	serve(one, n + dups);
+	PMIB_TCPTABLE2 t = get4_2();
+	ck_assert_uint_eq(t->dwNumEntries, n);
+	unsigned char *seen = calloc(n + 1, 1);
+	uint64_t last = 0;
+	for (size_t i = 0; i < n; i++) {
+		DWORD pid = ROW(t, i).dwOwningPid;
+		ck_assert(pid >= 1 && pid <= n && !seen[pid]);
+		seen[pid] = 1;
+		uint64_t ck = scrambled_cookie(pid - 1);
+		ck_assert(i == 0 || ck > last);
+		last = ck;
+	}
+	free(seen);
+	free(t);
+	free(many);
+	free(one);
+}
+END_TEST
+
 /* ---- Order: random records against a reference sort. */
 
 static unsigned rnd(unsigned *s)
@@ -268,6 +352,112 @@ static int ref_cmp4(const void *pa, const void *pb)
 		return a->state < b->state ? -1 : 1;
 	return a->cookie < b->cookie ? -1 : a->cookie > b->cookie;
 }
+
+/* The rules of duplicate removal (SPEC §6 and snapshot.c), written the
+ * plain quadratic way, on records sorted as the table is: within a run of
+ * one tuple, a record whose cookie an earlier kept record has goes; then,
+ * for a connection, stale predecessors (TIME_WAIT, request sockets) give
+ * way to a live successor, or all but the first go if none is live. */
+static bool ref_yields(const struct tt_conn *c)
+{
+	return c->state == MIB_TCP_STATE_TIME_WAIT ||
+	       (c->state == MIB_TCP_STATE_SYN_RCVD && !(c->flags & TT_CONN_PID_KNOWN) &&
+		c->owner_key == 0);
+}
+
+static int ref_tuple4(const struct tt_conn *a, const struct tt_conn *b)
+{
+	return memcmp(a->laddr, b->laddr, 4) || a->lport != b->lport ||
+	       memcmp(a->raddr, b->raddr, 4) || a->rport != b->rport;
+}
+
+static void ref_dedupe4(const struct tt_conn *c, size_t n, bool *drop)
+{
+	for (size_t s = 0, e; s < n; s = e) {
+		for (e = s + 1; e < n && !ref_tuple4(&c[s], &c[e]); e++)
+			;
+		size_t kept = 0;
+		for (size_t i = s; i < e; i++) {
+			drop[i] = false;
+			for (size_t k = s; k < i && !drop[i]; k++)
+				drop[i] = !drop[k] && c[k].cookie == c[i].cookie;
+			kept += !drop[i];
+		}
+		bool peer = c[s].rport != 0 || host4(c[s].raddr) != 0;
+		if (kept < 2 || !peer)
+			continue;
+		size_t live = 0;
+		for (size_t i = s; i < e; i++)
+			live += !drop[i] && !ref_yields(&c[i]);
+		bool first = true;
+		for (size_t i = s; i < e; i++) {
+			if (drop[i])
+				continue;
+			drop[i] = live ? ref_yields(&c[i]) : !first;
+			first = false;
+		}
+	}
+}
+
+/* Random runs of repeated, stale and SO_REUSEPORT sockets, small and
+ * across collector chunks: the table keeps exactly the records the plain
+ * rules keep (a record's PID tells which of its socket's reports stayed). */
+START_TEST(duplicate_removal_matches_the_plain_rules)
+{
+	static const uint8_t conn_states[] = {
+		MIB_TCP_STATE_SYN_SENT,   MIB_TCP_STATE_SYN_RCVD,   MIB_TCP_STATE_ESTAB,
+		MIB_TCP_STATE_FIN_WAIT1,  MIB_TCP_STATE_CLOSE_WAIT, MIB_TCP_STATE_TIME_WAIT,
+	};
+	static const uint8_t listen_states[] = { MIB_TCP_STATE_CLOSED, MIB_TCP_STATE_LISTEN };
+	unsigned seed = 3;
+	struct tt_conn *c = calloc(1200, sizeof(*c));
+	bool *drop = calloc(1200, sizeof(*drop));
+	for (int round = 0; round < 1500; round++) {
+		size_t n = round % 100 == 99 ? 700 + rnd(&seed) % 500 : 1 + rnd(&seed) % 40;
+		unsigned cookies = 1 + rnd(&seed) % (round % 100 == 99 ? 300 : 8);
+		for (size_t i = 0; i < n; i++) {
+			unsigned tuple = rnd(&seed) % 3;
+			uint64_t cookie = 1 + rnd(&seed) % cookies;
+			uint8_t st;
+			if (tuple == 0) {
+				st = listen_states[rnd(&seed) % 2];
+				c[i] = conn4("0.0.0.0", 80, "0.0.0.0", 0, st, 0, cookie);
+			} else {
+				st = conn_states[rnd(&seed) % 6];
+				c[i] = conn4("10.0.0.1", 80, "10.0.0.9", (uint16_t)(1110 + tuple), st,
+					     0, cookie);
+			}
+			/* The same socket in the same state: the same record. */
+			c[i].cookie += 1000 * tuple;
+			if (st != MIB_TCP_STATE_SYN_RCVD || (cookie & 1)) {
+				c[i].flags = TT_CONN_PID_KNOWN;
+				c[i].pid = (uint32_t)(c[i].cookie * 100 + st);
+			}
+		}
+		serve(c, n);
+		PMIB_TCPTABLE2 t = get4_2();
+		qsort(c, n, sizeof(*c), ref_cmp4);
+		ref_dedupe4(c, n, drop);
+		size_t row = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (drop[i])
+				continue;
+			ck_assert_uint_lt(row, t->dwNumEntries);
+			const MIB_TCPROW2 *r = &ROW(t, row);
+			ck_assert_msg(r->dwState == c[i].state && r->dwRemotePort == c[i].rport &&
+					      r->dwOwningPid == c[i].pid,
+				      "round %d row %zu: state %u port %u pid %u, want %u %u %u", round,
+				      row, (unsigned)r->dwState, (unsigned)ntohs((uint16_t)r->dwRemotePort),
+				      (unsigned)r->dwOwningPid, c[i].state, ntohs(c[i].rport), c[i].pid);
+			row++;
+		}
+		ck_assert_uint_eq(row, t->dwNumEntries);
+		free(t);
+	}
+	free(drop);
+	free(c);
+}
+END_TEST
 
 START_TEST(order_ipv4_matches_reference)
 {
@@ -530,6 +720,8 @@ int main(void)
 	tcase_add_test(tc, v4mapped_and_dual_stack_routing);
 	tcase_add_test(tc, repeated_socket_is_one_row);
 	tcase_add_test(tc, stale_predecessors_yield_the_tuple);
+	tcase_add_test(tc, long_run_of_one_endpoint_costs_about_as_much_as_distinct_ports);
+	tcase_add_test(tc, duplicate_removal_matches_the_plain_rules);
 	tcase_add_test(tc, order_ipv4_matches_reference);
 	tcase_add_test(tc, order_ipv6_matches_reference);
 	tcase_add_test(tc, owners_first_claim_wins_and_scan_stops_early);
