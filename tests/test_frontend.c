@@ -559,6 +559,145 @@ START_TEST(order_ipv6_matches_reference)
 }
 END_TEST
 
+/* SPEC §6 compares unsigned numbers.  Values from both ends of each range
+ * (addresses at and above 128.0.0.0 or 0x80::, ports above 32767, scope
+ * ids above 2^31, bytes above 0x7f) make a signed compare, a missed ntohs
+ * or a signed byte compare put rows out of order.  Every combination is
+ * served shuffled; row i must be combination i in the ascending lists. */
+static const char *const range4[] = { "0.0.0.0",	 "10.0.0.1",	"127.0.0.1",
+				      "127.255.255.255", "128.0.0.0",	"192.168.0.1",
+				      "203.0.113.1",	 "255.255.255.254" };
+static const uint16_t range_ports[] = { 1, 255, 256, 1000, 32767, 32768, 40000, 65535 };
+
+static void shuffle(struct tt_conn *c, size_t n, unsigned seed)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = rnd(&seed) % i;
+		struct tt_conn t = c[i - 1];
+		c[i - 1] = c[j];
+		c[j] = t;
+	}
+}
+
+START_TEST(order_ipv4_spans_the_unsigned_range)
+{
+	const size_t na = 8, np = 8, n = na * np * na * np;
+	struct tt_conn *c = calloc(n, sizeof(*c));
+	for (size_t i = 0; i < n; i++)
+		c[i] = conn4(range4[i / (np * na * np)], range_ports[i / (na * np) % np],
+			     range4[i / np % na], range_ports[i % np], MIB_TCP_STATE_ESTAB, 0,
+			     i + 1);
+	shuffle(c, n, 5);
+	serve(c, n);
+	PMIB_TCPTABLE t = get4();
+	ck_assert_uint_eq(t->dwNumEntries, n);
+	for (size_t i = 0; i < n; i++) {
+		const MIB_TCPROW *r = &t->table[i];
+		ck_assert_msg(r->dwLocalAddr == a4(range4[i / (np * na * np)]) &&
+				      r->dwLocalPort == htons(range_ports[i / (na * np) % np]) &&
+				      r->dwRemoteAddr == a4(range4[i / np % na]) &&
+				      r->dwRemotePort == htons(range_ports[i % np]),
+			      "row %zu out of order", i);
+	}
+	free(t);
+	free(c);
+}
+END_TEST
+
+static const char *const range6[] = { "::",	 "::1",	    "2001:db8::7f", "2001:db8::80",
+				      "7fff::1", "8000::", "fd00::1",	    "fe80::1" };
+static const uint32_t range_scopes[] = { 0, 1, 0x7fffffffu, 0x80000000u, 0xffffffffu };
+static const uint16_t range6_ports[] = { 1, 32767, 32768, 65535 };
+
+START_TEST(order_ipv6_spans_the_unsigned_range)
+{
+	/* Every local combination against a smaller set of remote ones. */
+	const size_t na = 8, ns = 5, np = 4, nra = 4, nrs = 2;
+	const size_t nr = nra * nrs * np, n = na * ns * np * nr;
+	struct tt_conn *c = calloc(n, sizeof(*c));
+	for (size_t i = 0; i < n; i++) {
+		size_t l = i / nr, r = i % nr;
+		c[i] = conn6(range6[l / (ns * np)], range_scopes[l / np % ns], range6_ports[l % np],
+			     range6[1 + 2 * (r / (nrs * np))], range_scopes[2 + r / np % nrs],
+			     range6_ports[r % np], MIB_TCP_STATE_ESTAB, 0, i + 1);
+	}
+	struct tt_conn *want = malloc(n * sizeof(*want));
+	memcpy(want, c, n * sizeof(*c));
+	shuffle(c, n, 9);
+	serve(c, n);
+	PMIB_TCP6TABLE t = get6();
+	ck_assert_uint_eq(t->dwNumEntries, n);
+	for (size_t i = 0; i < n; i++) {
+		const MIB_TCP6ROW *r = &t->table[i];
+		ck_assert_msg(memcmp(&r->LocalAddr, want[i].laddr, 16) == 0 &&
+				      r->dwLocalScopeId == want[i].lscope &&
+				      r->dwLocalPort == want[i].lport &&
+				      memcmp(&r->RemoteAddr, want[i].raddr, 16) == 0 &&
+				      r->dwRemoteScopeId == want[i].rscope &&
+				      r->dwRemotePort == want[i].rport,
+			      "row %zu out of order", i);
+	}
+	free(t);
+	free(want);
+	free(c);
+}
+END_TEST
+
+/* ---- Statistics: dwNumConns and dwCurrEstab count rows, not records. */
+
+START_TEST(statistics_count_rows_not_records)
+{
+	struct tt_conn c[] = {
+		/* One IPv4 connection reported twice, one TIME_WAIT socket
+		 * twice, one v4-mapped connection: 3 IPv4 rows, 2 established. */
+		conn4("10.0.0.1", 80, "10.0.0.2", 5000, MIB_TCP_STATE_ESTAB, 0, 1),
+		conn4("10.0.0.1", 81, "10.0.0.2", 5001, MIB_TCP_STATE_TIME_WAIT, 0, 2),
+		conn4("10.0.0.1", 80, "10.0.0.2", 5000, MIB_TCP_STATE_ESTAB, 0, 1),
+		conn4("10.0.0.1", 81, "10.0.0.2", 5001, MIB_TCP_STATE_TIME_WAIT, 0, 2),
+		conn6("::ffff:10.0.0.1", 0, 82, "::ffff:10.0.0.3", 0, 5002, MIB_TCP_STATE_CLOSE_WAIT,
+		      0, 3),
+		/* Listeners are not connections: IPv4, IPv6 and dual-stack. */
+		conn4("0.0.0.0", 80, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 0, 4),
+		conn6("::", 0, 22, "::", 0, 0, MIB_TCP_STATE_LISTEN, 0, 5),
+		conn6("2001:db8::1", 0, 23, "::", 0, 0, MIB_TCP_STATE_LISTEN, 0, 6),
+		/* One IPv6 connection reported three times: 1 row. */
+		conn6("2001:db8::1", 0, 443, "2001:db8::2", 0, 6000, MIB_TCP_STATE_ESTAB, 0, 7),
+		conn6("2001:db8::1", 0, 443, "2001:db8::2", 0, 6000, MIB_TCP_STATE_ESTAB, 0, 7),
+		conn6("2001:db8::1", 0, 443, "2001:db8::2", 0, 6000, MIB_TCP_STATE_ESTAB, 0, 7),
+	};
+	c[6].flags = TT_CONN_DUALSTACK;
+	const size_t n = sizeof(c) / sizeof(c[0]);
+	MIB_TCPSTATS s4, s6, s;
+	MIB_TCPSTATS2 x4, x6;
+	serve(c, n);
+	ck_assert_uint_eq(GetTcpStatisticsEx(&s4, AF_INET), NO_ERROR);
+	ck_assert_uint_eq(s4.dwNumConns, 3);
+	ck_assert_uint_eq(s4.dwCurrEstab, 2);
+	serve(c, n);
+	ck_assert_uint_eq(GetTcpStatistics(&s), NO_ERROR);
+	ck_assert_uint_eq(s.dwNumConns, 3);
+	serve(c, n);
+	ck_assert_uint_eq(GetTcpStatisticsEx2(&x4, AF_INET), NO_ERROR);
+	ck_assert_uint_eq(x4.dwNumConns, 3);
+	ck_assert_uint_eq(x4.dwCurrEstab, 2);
+	serve(c, n);
+	ck_assert_uint_eq(GetTcpStatisticsEx(&s6, AF_INET6), NO_ERROR);
+	ck_assert_uint_eq(s6.dwNumConns, 1);
+	ck_assert_uint_eq(s6.dwCurrEstab, 1);
+	serve(c, n);
+	ck_assert_uint_eq(GetTcpStatisticsEx2(&x6, AF_INET6), NO_ERROR);
+	ck_assert_uint_eq(x6.dwNumConns, 1);
+	ck_assert_uint_eq(x6.dwCurrEstab, 1);
+	/* And they agree with the tables' connection rows. */
+	serve(c, n);
+	ULONG size = 0;
+	ck_assert_uint_eq(GetExtendedTcpTable(NULL, &size, FALSE, AF_INET,
+					      TCP_TABLE_OWNER_PID_CONNECTIONS, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(size, 4 + 3 * sizeof(MIB_TCPROW_OWNER_PID));
+}
+END_TEST
+
 /* ---- Owners. */
 
 START_TEST(owners_first_claim_wins_and_scan_stops_early)
@@ -724,6 +863,9 @@ int main(void)
 	tcase_add_test(tc, duplicate_removal_matches_the_plain_rules);
 	tcase_add_test(tc, order_ipv4_matches_reference);
 	tcase_add_test(tc, order_ipv6_matches_reference);
+	tcase_add_test(tc, order_ipv4_spans_the_unsigned_range);
+	tcase_add_test(tc, order_ipv6_spans_the_unsigned_range);
+	tcase_add_test(tc, statistics_count_rows_not_records);
 	tcase_add_test(tc, owners_first_claim_wins_and_scan_stops_early);
 	tcase_add_test(tc, owner_scan_only_when_rows_are_returned);
 	tcase_add_test(tc, backend_errors_map_to_win32_codes);

@@ -369,7 +369,7 @@ static size_t dedupe_run(const struct rec_ops *ops, void *const *run, size_t n)
 	 * the same state is the record just before, one in an earlier state is
 	 * found by binary search in that state's group.  A run of n sockets in
 	 * one state (SO_REUSEPORT listeners) costs n compares, not n * n / 2. */
-	size_t group[UINT8_MAX + 2]; /* where each group starts; at most one per state */
+	size_t group[UINT8_MAX + 1]; /* where each group starts; at most one per state */
 	size_t ngroups = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct tt_rec_head *h = run[i];
