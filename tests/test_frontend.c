@@ -1,8 +1,8 @@
 /*
  * test_frontend.c - the front end (src/common) on records chosen by the
  * test, through a mock backend: row conversion, the v4-mapped and
- * dual-stack rules, duplicate removal, sort order, owners, sizing and
- * allocation failures.
+ * dual-stack rules, duplicate removal (its rules and its cost), sort order,
+ * owners, sizing, allocation failures and the statistics' row counts.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -266,8 +266,8 @@ static unsigned long sizing_compares(const struct tt_conn *c, size_t n, ULONG *r
  * item 7: it was quadratic). */
 START_TEST(long_run_of_one_endpoint_costs_about_as_much_as_distinct_ports)
 {
-	/* Twice the records: the second half repeats the first third (one
-	 * dump reporting sockets again) so duplicates are in the run too. */
+	/* LONG_RUN sockets, then every third of them again (a dump that
+	 * reported sockets twice), so that the run holds duplicates too. */
 	const size_t n = LONG_RUN, dups = LONG_RUN / 3;
 	struct tt_conn *one = calloc(n + dups, sizeof(*one));
 	struct tt_conn *many = calloc(n + dups, sizeof(*many));
