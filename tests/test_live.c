@@ -519,10 +519,7 @@ static bool range_skipped(const char *test)
 	return true;
 }
 
-/* Listeners on every address at ports 1000 and 40000 (1001 and 40001 on
- * the wildcard address addrs[0], whose bind takes the port on every
- * address), and connections to two of them from every address in from[]
- * at ports 2000 and 50000. */
+/* The descriptors of one range test, closed at its end. */
 struct range_farm {
 	int fds[64];
 	int n;
@@ -533,6 +530,10 @@ static uint16_t range_port(int addr_index, uint16_t port)
 	return (uint16_t)(port + (addr_index == 0));
 }
 
+/* Listeners on every address at ports 1000 and 40000 (1001 and 40001 on
+ * the wildcard address addrs[0], whose bind takes the port on every
+ * address), and connections to two of them from every address in from[]
+ * at ports 2000 and 50000. */
 static void range_farm_build(struct range_farm *f, const char *const *addrs, int naddrs,
 			     struct tt_ep (*ep)(const char *, uint16_t), const struct tt_ep to[2],
 			     const char *const *from, int nfrom)
