@@ -4,7 +4,7 @@
  * (with --udp: of bound UDP sockets and the UDP functions) in a private
  * network namespace.  See bench/README.md.
  *
- * Usage: tcpbench [--udp] [--rounds R] [--json FILE] N [N...]
+ * Usage: tcpbench [--udp] [--rounds R] [--json FILE] [--reuseport N] [N...]
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -402,6 +402,16 @@ struct stat_ {
 	long result;
 };
 
+/* Median, fastest and slowest of the rounds' samples (sorted in place). */
+static void summarize(double *samples, int rounds, struct stat_ *st)
+{
+	qsort(samples, (size_t)rounds, sizeof(double), cmp_double);
+	st->median = rounds % 2 ? samples[rounds / 2]
+				: (samples[rounds / 2 - 1] + samples[rounds / 2]) / 2;
+	st->min = samples[0];
+	st->max = samples[rounds - 1];
+}
+
 static void measure(int rounds, struct stat_ st[MAX_OPS])
 {
 	static double samples[MAX_OPS][1024];
@@ -437,13 +447,8 @@ static void measure(int rounds, struct stat_ st[MAX_OPS])
 			st[i].result = res;
 		}
 	}
-	for (size_t i = 0; i < NOPS; i++) {
-		qsort(samples[i], (size_t)rounds, sizeof(double), cmp_double);
-		st[i].median = rounds % 2 ? samples[i][rounds / 2]
-					  : (samples[i][rounds / 2 - 1] + samples[i][rounds / 2]) / 2;
-		st[i].min = samples[i][0];
-		st[i].max = samples[i][rounds - 1];
-	}
+	for (size_t i = 0; i < NOPS; i++)
+		summarize(samples[i], rounds, &st[i]);
 }
 
 struct run_ {
@@ -494,27 +499,124 @@ static void report(const struct run_ *run, FILE *json, bool first)
 	fprintf(json, "]}");
 }
 
+/* ---- A long run of one endpoint (issue 10, item 7).  Any local user can
+ * put N SO_REUSEPORT listeners on one port: N rows with the same addresses
+ * and ports, among which duplicates must still be found.  That must cost
+ * about what N listeners on N ports cost.  Each farm lives in a namespace
+ * of its own; every round times each call in both, in alternating order,
+ * so that machine noise hits both alike.  The kernel's own dump of one
+ * long SO_REUSEPORT group is slower too (the floor row), so the target is
+ * on the library's part: the call's ratio over the floor's ratio. */
+
+#define REUSE_TARGET 1.5 /* (one port / N ports) / the floor's, at most */
+
+static const struct op reuse_ops[] = {
+	/* What the kernel's dump costs, which the library cannot change. */
+	{ "floor: dump (both families)", floor_dump, FLOOR_NONE, 0, false },
+	{ "GetTcpTable2 sizing (NULL)", op_size, FLOOR_NONE, REUSE_TARGET, true },
+	{ "GetTcpTable", op_tcp, FLOOR_NONE, REUSE_TARGET, true },
+	{ "GetTcpTable2", op_tcp2, FLOOR_NONE, REUSE_TARGET, true },
+};
+#define NREUSE (sizeof(reuse_ops) / sizeof(reuse_ops[0]))
+
+/* st[0][i]: op i with one port; st[1][i]: with N ports. */
+static int measure_reuseport(int n, int rounds, struct stat_ st[2][NREUSE])
+{
+	static double samples[2][NREUSE][1024];
+	struct farm farms[2];
+	int ns[2] = { -1, -1 }, built = 0, err = -1;
+	for (; built < 2; built++) {
+		if (!tt_netns_new()) {
+			fprintf(stderr, "tcpbench: needs a private network namespace (run as root)\n");
+			goto out;
+		}
+		ns[built] = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (ns[built] < 0 || farm_listeners(&farms[built], n, built == 0) != 0) {
+			fprintf(stderr, "tcpbench: could not build a farm of %d listeners\n", n);
+			goto out;
+		}
+	}
+	memset(st, 0, sizeof(struct stat_) * 2 * NREUSE);
+	for (int r = 0; r < rounds; r++) {
+		for (size_t i = 0; i < NREUSE; i++) {
+			for (int j = 0; j < 2; j++) {
+				int k = (j + r) % 2;
+				if (setns(ns[k], CLONE_NEWNET) != 0) {
+					perror("tcpbench: setns");
+					goto out;
+				}
+				ensure(2 * (ULONG)n * sizeof(MIB_TCPROW2) + 65536);
+				double t0 = now_ms();
+				st[k][i].result = reuse_ops[i].fn();
+				samples[k][i][r] = now_ms() - t0;
+			}
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < NREUSE; i++)
+			summarize(samples[k][i], rounds, &st[k][i]);
+	err = 0;
+out:
+	for (int k = 0; k < built; k++)
+		farm_stop(&farms[k]);
+	for (int k = 0; k < 2; k++)
+		if (ns[k] >= 0)
+			close(ns[k]);
+	return err;
+}
+
+static void report_reuseport(int n, const struct stat_ st[2][NREUSE], FILE *json)
+{
+	printf("\nLong run of one endpoint: %d IPv4 listeners on one port (SO_REUSEPORT) "
+	       "vs on %d ports\n", n, n);
+	printf("%-38s %5s %21s %21s %7s %7s %7s %5s\n", "call", "rows", "one port (ms)",
+	       "N ports (ms)", "ratio", "x floor", "target", "ok");
+	fprintf(json, ",\"reuseport\":{\"n\":%d,\"ops\":[", n);
+	for (size_t i = 0; i < NREUSE; i++) {
+		const struct stat_ *a = &st[0][i], *b = &st[1][i];
+		double ratio = a->median / b->median;
+		char ra[32], rb[32];
+		snprintf(ra, sizeof(ra), "%.2f (%.2f-%.2f)", a->median, a->min, a->max);
+		snprintf(rb, sizeof(rb), "%.2f (%.2f-%.2f)", b->median, b->min, b->max);
+		bool target = reuse_ops[i].target > 0;
+		/* The ratio over the kernel's own (the floor's): the part of
+		 * the ratio that is the library's. */
+		double xf = ratio / (st[0][0].median / st[1][0].median);
+		printf("%-38s %5ld %21s %21s %7.2f %7.2f %7s %5s\n", reuse_ops[i].name, a->result, ra,
+		       rb, ratio, xf, target ? "<=1.5" : "",
+		       !target ? "" : xf <= REUSE_TARGET ? "yes" : "NO");
+		fprintf(json,
+			"%s{\"name\":\"%s\",\"rows\":%ld,\"one_port_ms\":%.3f,"
+			"\"ports_ms\":%.3f,\"ratio\":%.3f,\"ratio_x_floor\":%.3f,\"target\":%.2f}",
+			i ? "," : "", reuse_ops[i].name, a->result, a->median, b->median, ratio, xf,
+			reuse_ops[i].target);
+	}
+	fprintf(json, "]}");
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = 15;
 	const char *json_path = "bench-results.json";
-	int ns[16], nn = 0;
+	int ns[16], nn = 0, reuse_n = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--udp") == 0)
 			udp_mode = true;
 		else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
 			rounds = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--reuseport") == 0 && i + 1 < argc)
+			reuse_n = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
 			json_path = argv[++i];
 		else if (nn < 16 && atoi(argv[i]) > 0)
 			ns[nn++] = atoi(argv[i]);
 		else {
-			fprintf(stderr, "usage: tcpbench [--udp] [--rounds R] [--json FILE] N [N...]\n");
+			fprintf(stderr, "usage: tcpbench [--udp] [--rounds R] [--json FILE] [--reuseport N] [N...]\n");
 			return 2;
 		}
 	}
-	if (rounds < 1 || rounds > 1024 || nn == 0) {
-		fprintf(stderr, "usage: tcpbench [--udp] [--rounds R] [--json FILE] N [N...]\n");
+	if (rounds < 1 || rounds > 1024 || reuse_n < 0 || (nn == 0 && reuse_n == 0)) {
+		fprintf(stderr, "usage: tcpbench [--udp] [--rounds R] [--json FILE] [--reuseport N] [N...]\n");
 		return 2;
 	}
 	if (udp_mode) {
@@ -577,10 +679,17 @@ int main(int argc, char **argv)
 			printf("  %-38s %.2fx %s\n", ops[i].name, g, g <= 5.5 ? "yes" : "NO");
 		}
 	}
+	fprintf(json, "]");
+	if (reuse_n > 0) {
+		static struct stat_ rst[2][NREUSE];
+		if (measure_reuseport(reuse_n, rounds, rst) != 0)
+			return 1;
+		report_reuseport(reuse_n, rst, json);
+	}
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("\nPeak resident memory of the benchmark process: %ld KiB\n", ru.ru_maxrss);
-	fprintf(json, "],\"max_rss_kib\":%ld}\n", ru.ru_maxrss);
+	fprintf(json, ",\"max_rss_kib\":%ld}\n", ru.ru_maxrss);
 	fclose(json);
 	printf("Results written to %s\n", json_path);
 	return 0;

@@ -1,11 +1,12 @@
 #!/bin/sh
 # bsd-check.sh - checks a BSD backend against real BSD headers, from Linux.
 #
-#   scripts/bsd-check.sh freebsd|netbsd SYSROOT [TARGET]
+#   scripts/bsd-check.sh freebsd|netbsd|dragonfly SYSROOT [TARGET]
 #
 # SYSROOT holds the BSD's headers in usr/include (a real sysroot, or one
 # made by scripts/bsd-sysroot.sh from a source snapshot).  TARGET defaults to
-# x86_64-unknown-freebsd13.0 / x86_64-unknown-netbsd7.99.
+# x86_64-unknown-freebsd13.0 / x86_64-unknown-netbsd7.99 /
+# x86_64-unknown-dragonfly5.9.
 #
 #  1. layout: tests/bsd/layout_dump.c, built natively on the project's own
 #     transcription of the records (tests/bsd/<os>_transcribed.h), prints
@@ -33,6 +34,7 @@ sysroot=$(cd "$2" && pwd) || exit 2
 case $os in
 freebsd) target=${3:-x86_64-unknown-freebsd13.0} ;;
 netbsd) target=${3:-x86_64-unknown-netbsd7.99} ;;
+dragonfly) target=${3:-x86_64-unknown-dragonfly5.9} ;;
 *) echo "bsd-check.sh: unknown system '$os'" >&2; exit 2 ;;
 esac
 [ -d "$sysroot/usr/include/sys" ] || { echo "bsd-check.sh: no $sysroot/usr/include/sys" >&2; exit 2; }
@@ -97,6 +99,17 @@ if [ "$os" = netbsd ] && [ -e "$sysroot/usr/include/netinet6/in6_pcb.h" ]; then
 	# shellcheck disable=SC2086
 	$CLANG $flags -fsyntax-only "$tmp/v6only.c" >"$tmp/log" 2>&1
 	report "layout: IN6P_IPV6_V6ONLY from netinet6/in6_pcb.h" $? "$tmp/log"
+fi
+
+# DragonFly: the DTYPE_SOCKET value the walker spells out (sys/file.h has
+# it only for _KERNEL_STRUCTURES).
+if [ "$os" = dragonfly ]; then
+	printf '%s\n' '#define _KERNEL_STRUCTURES' '#include <sys/types.h>' '#include <sys/file.h>' \
+		'#include "layout.h"' \
+		'_Static_assert(DTYPE_SOCKET == TT_DF_DTYPE_SOCKET, "DTYPE_SOCKET");' >"$tmp/dtype.c"
+	# shellcheck disable=SC2086
+	$CLANG $flags -fsyntax-only "$tmp/dtype.c" >"$tmp/log" 2>&1
+	report "layout: DTYPE_SOCKET from sys/file.h" $? "$tmp/log"
 fi
 
 # ---- 2. sources: the library's files as meson.build lists them for the

@@ -11,9 +11,15 @@
 #   scripts/bsd-sysroot.sh netbsd GITDIR OUT
 #       GITDIR: a git snapshot of rumpkernel/src-netbsd (branch all-src:
 #       NetBSD 7.99 include/, sys/ and lib/libpthread).
+#   scripts/bsd-sysroot.sh dragonfly GITDIR OUT
+#       GITDIR: a git snapshot of lileding/DragonFlyBSD (a whole DragonFly
+#       tree, commit f875a8eec79e, 2020-07-24, DragonFly 5.9: include/ and
+#       sys/), laid out as DragonFly's include/Makefile installs it (machine/
+#       = sys/cpu/x86_64/include with sys/platform/pc64/include over it).
+#       DragonFlyBSD/DragonFlyBSD itself is too big to fetch whole.
 set -eu
 
-[ $# -eq 3 ] || { sed -n '2,14p' "$0"; exit 2; }
+[ $# -eq 3 ] || { sed -n '2,20p' "$0"; exit 2; }
 os=$1
 git_dir=$2
 out=$3
@@ -56,8 +62,20 @@ netbsd)
 	cp -R "$scratch/sys/altq" "$inc/altq"
 	cp "$scratch"/lib/libpthread/pthread*.h "$inc/"
 	;;
+dragonfly)
+	git --git-dir="$git_dir" archive HEAD include sys/sys sys/net sys/netinet \
+		sys/netinet6 sys/vm sys/cpu/x86_64/include sys/platform/pc64/include |
+		tar -x -C "$scratch"
+	cp -R "$scratch/include/." "$inc/"
+	for d in sys net netinet netinet6 vm; do
+		cp -R "$scratch/sys/$d" "$inc/$d"
+	done
+	cp -R "$scratch/sys/cpu/x86_64/include" "$inc/cpu"
+	cp -R "$scratch/sys/cpu/x86_64/include" "$inc/machine"
+	cp -R "$scratch/sys/platform/pc64/include/." "$inc/machine/"
+	;;
 *)
-	echo "bsd-sysroot.sh: unknown system '$os' (freebsd or netbsd)" >&2
+	echo "bsd-sysroot.sh: unknown system '$os' (freebsd, netbsd or dragonfly)" >&2
 	exit 2
 	;;
 esac

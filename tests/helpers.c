@@ -223,6 +223,19 @@ int tt_connect_nonblock(const struct tt_ep *to, struct tt_ep *local_out)
 	return connect_with(to, local_out, SOCK_NONBLOCK);
 }
 
+int tt_connect_from(const struct tt_ep *from, const struct tt_ep *to)
+{
+	int fd = socket(to->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_msg(fd >= 0, "socket: %s", strerror(errno));
+	struct sockaddr_storage ss;
+	socklen_t len = to_sockaddr(from, &ss);
+	ck_assert_msg(bind(fd, (struct sockaddr *)&ss, len) == 0, "bind port %u: %s",
+		      (unsigned)from->port, strerror(errno));
+	len = to_sockaddr(to, &ss);
+	ck_assert_msg(connect(fd, (struct sockaddr *)&ss, len) == 0, "connect: %s", strerror(errno));
+	return fd;
+}
+
 int tt_accept(int lfd)
 {
 	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);

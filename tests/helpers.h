@@ -43,6 +43,7 @@ int tt_listen(struct tt_ep *ep, int v6only); /* ep->port 0: filled in */
 int tt_listen_freebind(struct tt_ep *ep); /* IPv6: any address, no need to own it */
 int tt_connect(const struct tt_ep *to, struct tt_ep *local_out);
 int tt_connect_nonblock(const struct tt_ep *to, struct tt_ep *local_out);
+int tt_connect_from(const struct tt_ep *from, const struct tt_ep *to); /* bound to from */
 int tt_accept(int lfd);
 struct tt_ep tt_local_of(int fd);
 struct tt_ep tt_peer_of(int fd);

@@ -1,8 +1,8 @@
 /*
  * test_frontend.c - the front end (src/common) on records chosen by the
  * test, through a mock backend: row conversion, the v4-mapped and
- * dual-stack rules, duplicate removal, sort order, owners, sizing and
- * allocation failures.
+ * dual-stack rules, duplicate removal (its rules and its cost), sort order,
+ * owners, sizing, allocation failures and the statistics' row counts.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "table_get.h"
 #include "mock_backend.h"
+#include "records.h"
 #include "run_suite.h"
 
 static struct tt_conn conn4(const char *l, uint16_t lp, const char *r, uint16_t rp,
@@ -396,6 +397,89 @@ START_TEST(stale_predecessors_yield_the_tuple)
 }
 END_TEST
 
+/* ---- Duplicate removal: its cost in a long run, and its rules. */
+
+#define LONG_RUN 16384
+
+/* Distinct cookies in an order unrelated to the records' order, as a
+ * kernel's hash chains give them. */
+static uint64_t scrambled_cookie(size_t i)
+{
+	return ((uint64_t)i * 0x9e3779b97f4a7c15ull) ^ 0x5555;
+}
+
+/* Record comparisons of one sizing call of GetTcpTable2 (the work; the
+ * suite may not time it), with the rows it counted. */
+static unsigned long sizing_compares(const struct tt_conn *c, size_t n, ULONG *rows)
+{
+	serve(c, n);
+	ULONG size = 0;
+	tt_snapshot_compares = 0;
+	ck_assert_uint_eq(GetTcpTable2(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+	*rows = (size - 4) / sizeof(MIB_TCPROW2);
+	return tt_snapshot_compares;
+}
+
+/* SO_REUSEPORT lets any local user put LONG_RUN listeners on one port: one
+ * run of identical endpoints.  Removing duplicates from it must not cost
+ * more than a little over what LONG_RUN distinct ports cost (issue 10,
+ * item 7: it was quadratic). */
+START_TEST(long_run_of_one_endpoint_costs_about_as_much_as_distinct_ports)
+{
+	/* LONG_RUN sockets, then every third of them again (a dump that
+	 * reported sockets twice), so that the run holds duplicates too. */
+	const size_t n = LONG_RUN, dups = LONG_RUN / 3;
+	struct tt_conn *one = calloc(n + dups, sizeof(*one));
+	struct tt_conn *many = calloc(n + dups, sizeof(*many));
+	ck_assert(one && many);
+	for (size_t i = 0; i < n; i++) {
+		one[i] = conn4("0.0.0.0", 8080, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 0,
+			       scrambled_cookie(i));
+		one[i].flags = TT_CONN_PID_KNOWN;
+		one[i].pid = (uint32_t)i + 1;
+		many[i] = one[i];
+		many[i].lport = htons((uint16_t)(1024 + i));
+	}
+	for (size_t i = 0; i < dups; i++) {
+		one[n + i] = one[3 * i];
+		many[n + i] = many[3 * i];
+	}
+	ULONG rows_one, rows_many;
+	unsigned long w_many = sizing_compares(many, n, &rows_many);
+	unsigned long w_one = sizing_compares(one, n, &rows_one);
+	ck_assert_uint_eq(rows_many, n);
+	ck_assert_uint_eq(rows_one, n);
+	ck_assert_uint_gt(w_many, 0);
+	ck_assert_msg(w_one < 3 * w_many, "one endpoint: %lu compares, distinct ports: %lu", w_one,
+		      w_many);
+	w_many = sizing_compares(many, n + dups, &rows_many);
+	w_one = sizing_compares(one, n + dups, &rows_one);
+	ck_assert_uint_eq(rows_many, n);
+	ck_assert_uint_eq(rows_one, n);
+	ck_assert_msg(w_one < 3 * w_many, "with repeats: one endpoint %lu, distinct ports %lu",
+		      w_one, w_many);
+
+	/* Every listener exactly once, ties in cookie order (SPEC §6). */
+	serve(one, n + dups);
+	PMIB_TCPTABLE2 t = get4_2();
+	ck_assert_uint_eq(t->dwNumEntries, n);
+	unsigned char *seen = calloc(n + 1, 1);
+	uint64_t last = 0;
+	for (size_t i = 0; i < n; i++) {
+		DWORD pid = ROW(t, i).dwOwningPid;
+		ck_assert(pid >= 1 && pid <= n && !seen[pid]);
+		seen[pid] = 1;
+		uint64_t ck = scrambled_cookie(pid - 1);
+		ck_assert(i == 0 || ck > last);
+		last = ck;
+	}
+	free(seen);
+	free(t);
+	free(many);
+	free(one);
+}
+END_TEST
+
 /* ---- Order: random records against a reference sort. */
 
 static unsigned rnd(unsigned *s)
@@ -428,6 +512,112 @@ static int ref_cmp4(const void *pa, const void *pb)
 		return a->state < b->state ? -1 : 1;
 	return a->cookie < b->cookie ? -1 : a->cookie > b->cookie;
 }
+
+/* The rules of duplicate removal (SPEC §6 and snapshot.c), written the
+ * plain quadratic way, on records sorted as the table is: within a run of
+ * one tuple, a record whose cookie an earlier kept record has goes; then,
+ * for a connection, stale predecessors (TIME_WAIT, request sockets) give
+ * way to a live successor, or all but the first go if none is live. */
+static bool ref_yields(const struct tt_conn *c)
+{
+	return c->state == MIB_TCP_STATE_TIME_WAIT ||
+	       (c->state == MIB_TCP_STATE_SYN_RCVD && !(c->flags & TT_CONN_PID_KNOWN) &&
+		c->owner_key == 0);
+}
+
+static int ref_tuple4(const struct tt_conn *a, const struct tt_conn *b)
+{
+	return memcmp(a->laddr, b->laddr, 4) || a->lport != b->lport ||
+	       memcmp(a->raddr, b->raddr, 4) || a->rport != b->rport;
+}
+
+static void ref_dedupe4(const struct tt_conn *c, size_t n, bool *drop)
+{
+	for (size_t s = 0, e; s < n; s = e) {
+		for (e = s + 1; e < n && !ref_tuple4(&c[s], &c[e]); e++)
+			;
+		size_t kept = 0;
+		for (size_t i = s; i < e; i++) {
+			drop[i] = false;
+			for (size_t k = s; k < i && !drop[i]; k++)
+				drop[i] = !drop[k] && c[k].cookie == c[i].cookie;
+			kept += !drop[i];
+		}
+		bool peer = c[s].rport != 0 || host4(c[s].raddr) != 0;
+		if (kept < 2 || !peer)
+			continue;
+		size_t live = 0;
+		for (size_t i = s; i < e; i++)
+			live += !drop[i] && !ref_yields(&c[i]);
+		bool first = true;
+		for (size_t i = s; i < e; i++) {
+			if (drop[i])
+				continue;
+			drop[i] = live ? ref_yields(&c[i]) : !first;
+			first = false;
+		}
+	}
+}
+
+/* Random runs of repeated, stale and SO_REUSEPORT sockets, small and
+ * across collector chunks: the table keeps exactly the records the plain
+ * rules keep (a record's PID tells which of its socket's reports stayed). */
+START_TEST(duplicate_removal_matches_the_plain_rules)
+{
+	static const uint8_t conn_states[] = {
+		MIB_TCP_STATE_SYN_SENT,   MIB_TCP_STATE_SYN_RCVD,   MIB_TCP_STATE_ESTAB,
+		MIB_TCP_STATE_FIN_WAIT1,  MIB_TCP_STATE_CLOSE_WAIT, MIB_TCP_STATE_TIME_WAIT,
+	};
+	static const uint8_t listen_states[] = { MIB_TCP_STATE_CLOSED, MIB_TCP_STATE_LISTEN };
+	unsigned seed = 3;
+	struct tt_conn *c = calloc(1200, sizeof(*c));
+	bool *drop = calloc(1200, sizeof(*drop));
+	for (int round = 0; round < 1500; round++) {
+		size_t n = round % 100 == 99 ? 700 + rnd(&seed) % 500 : 1 + rnd(&seed) % 40;
+		unsigned cookies = 1 + rnd(&seed) % (round % 100 == 99 ? 300 : 8);
+		for (size_t i = 0; i < n; i++) {
+			unsigned tuple = rnd(&seed) % 3;
+			uint64_t cookie = 1 + rnd(&seed) % cookies;
+			uint8_t st;
+			if (tuple == 0) {
+				st = listen_states[rnd(&seed) % 2];
+				c[i] = conn4("0.0.0.0", 80, "0.0.0.0", 0, st, 0, cookie);
+			} else {
+				st = conn_states[rnd(&seed) % 6];
+				c[i] = conn4("10.0.0.1", 80, "10.0.0.9", (uint16_t)(1110 + tuple), st,
+					     0, cookie);
+			}
+			/* The same socket in the same state: the same record. */
+			c[i].cookie += 1000 * tuple;
+			if (st != MIB_TCP_STATE_SYN_RCVD || (cookie & 1)) {
+				c[i].flags = TT_CONN_PID_KNOWN;
+				c[i].pid = (uint32_t)(c[i].cookie * 100 + st);
+			}
+		}
+		serve(c, n);
+		PMIB_TCPTABLE2 t = get4_2();
+		qsort(c, n, sizeof(*c), ref_cmp4);
+		ref_dedupe4(c, n, drop);
+		size_t row = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (drop[i])
+				continue;
+			ck_assert_uint_lt(row, t->dwNumEntries);
+			const MIB_TCPROW2 *r = &ROW(t, row);
+			ck_assert_msg(r->dwState == c[i].state && r->dwRemotePort == c[i].rport &&
+					      r->dwOwningPid == c[i].pid,
+				      "round %d row %zu: state %u port %u pid %u, want %u %u %u", round,
+				      row, (unsigned)r->dwState, (unsigned)ntohs((uint16_t)r->dwRemotePort),
+				      (unsigned)r->dwOwningPid, c[i].state, ntohs(c[i].rport), c[i].pid);
+			row++;
+		}
+		ck_assert_uint_eq(row, t->dwNumEntries);
+		free(t);
+	}
+	free(drop);
+	free(c);
+}
+END_TEST
 
 START_TEST(order_ipv4_matches_reference)
 {
@@ -526,6 +716,145 @@ START_TEST(order_ipv6_matches_reference)
 	}
 	free(t);
 	free(c);
+}
+END_TEST
+
+/* SPEC §6 compares unsigned numbers.  Values from both ends of each range
+ * (addresses at and above 128.0.0.0 or 0x80::, ports above 32767, scope
+ * ids above 2^31, bytes above 0x7f) make a signed compare, a missed ntohs
+ * or a signed byte compare put rows out of order.  Every combination is
+ * served shuffled; row i must be combination i in the ascending lists. */
+static const char *const range4[] = { "0.0.0.0",	 "10.0.0.1",	"127.0.0.1",
+				      "127.255.255.255", "128.0.0.0",	"192.168.0.1",
+				      "203.0.113.1",	 "255.255.255.254" };
+static const uint16_t range_ports[] = { 1, 255, 256, 1000, 32767, 32768, 40000, 65535 };
+
+static void shuffle(struct tt_conn *c, size_t n, unsigned seed)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = rnd(&seed) % i;
+		struct tt_conn t = c[i - 1];
+		c[i - 1] = c[j];
+		c[j] = t;
+	}
+}
+
+START_TEST(order_ipv4_spans_the_unsigned_range)
+{
+	const size_t na = 8, np = 8, n = na * np * na * np;
+	struct tt_conn *c = calloc(n, sizeof(*c));
+	for (size_t i = 0; i < n; i++)
+		c[i] = conn4(range4[i / (np * na * np)], range_ports[i / (na * np) % np],
+			     range4[i / np % na], range_ports[i % np], MIB_TCP_STATE_ESTAB, 0,
+			     i + 1);
+	shuffle(c, n, 5);
+	serve(c, n);
+	PMIB_TCPTABLE t = get4();
+	ck_assert_uint_eq(t->dwNumEntries, n);
+	for (size_t i = 0; i < n; i++) {
+		const MIB_TCPROW *r = &t->table[i];
+		ck_assert_msg(r->dwLocalAddr == a4(range4[i / (np * na * np)]) &&
+				      r->dwLocalPort == htons(range_ports[i / (na * np) % np]) &&
+				      r->dwRemoteAddr == a4(range4[i / np % na]) &&
+				      r->dwRemotePort == htons(range_ports[i % np]),
+			      "row %zu out of order", i);
+	}
+	free(t);
+	free(c);
+}
+END_TEST
+
+static const char *const range6[] = { "::",	 "::1",	    "2001:db8::7f", "2001:db8::80",
+				      "7fff::1", "8000::", "fd00::1",	    "fe80::1" };
+static const uint32_t range_scopes[] = { 0, 1, 0x7fffffffu, 0x80000000u, 0xffffffffu };
+static const uint16_t range6_ports[] = { 1, 32767, 32768, 65535 };
+
+START_TEST(order_ipv6_spans_the_unsigned_range)
+{
+	/* Every local combination against a smaller set of remote ones. */
+	const size_t na = 8, ns = 5, np = 4, nra = 4, nrs = 2;
+	const size_t nr = nra * nrs * np, n = na * ns * np * nr;
+	struct tt_conn *c = calloc(n, sizeof(*c));
+	for (size_t i = 0; i < n; i++) {
+		size_t l = i / nr, r = i % nr;
+		c[i] = conn6(range6[l / (ns * np)], range_scopes[l / np % ns], range6_ports[l % np],
+			     range6[1 + 2 * (r / (nrs * np))], range_scopes[2 + r / np % nrs],
+			     range6_ports[r % np], MIB_TCP_STATE_ESTAB, 0, i + 1);
+	}
+	struct tt_conn *want = malloc(n * sizeof(*want));
+	memcpy(want, c, n * sizeof(*c));
+	shuffle(c, n, 9);
+	serve(c, n);
+	PMIB_TCP6TABLE t = get6();
+	ck_assert_uint_eq(t->dwNumEntries, n);
+	for (size_t i = 0; i < n; i++) {
+		const MIB_TCP6ROW *r = &t->table[i];
+		ck_assert_msg(memcmp(&r->LocalAddr, want[i].laddr, 16) == 0 &&
+				      r->dwLocalScopeId == want[i].lscope &&
+				      r->dwLocalPort == want[i].lport &&
+				      memcmp(&r->RemoteAddr, want[i].raddr, 16) == 0 &&
+				      r->dwRemoteScopeId == want[i].rscope &&
+				      r->dwRemotePort == want[i].rport,
+			      "row %zu out of order", i);
+	}
+	free(t);
+	free(want);
+	free(c);
+}
+END_TEST
+
+/* ---- Statistics: dwNumConns and dwCurrEstab count rows, not records. */
+
+START_TEST(statistics_count_rows_not_records)
+{
+	struct tt_conn c[] = {
+		/* One IPv4 connection reported twice, one TIME_WAIT socket
+		 * twice, one v4-mapped connection: 3 IPv4 rows, 2 established. */
+		conn4("10.0.0.1", 80, "10.0.0.2", 5000, MIB_TCP_STATE_ESTAB, 0, 1),
+		conn4("10.0.0.1", 81, "10.0.0.2", 5001, MIB_TCP_STATE_TIME_WAIT, 0, 2),
+		conn4("10.0.0.1", 80, "10.0.0.2", 5000, MIB_TCP_STATE_ESTAB, 0, 1),
+		conn4("10.0.0.1", 81, "10.0.0.2", 5001, MIB_TCP_STATE_TIME_WAIT, 0, 2),
+		conn6("::ffff:10.0.0.1", 0, 82, "::ffff:10.0.0.3", 0, 5002, MIB_TCP_STATE_CLOSE_WAIT,
+		      0, 3),
+		/* Listeners are not connections: IPv4, IPv6 and dual-stack. */
+		conn4("0.0.0.0", 80, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 0, 4),
+		conn6("::", 0, 22, "::", 0, 0, MIB_TCP_STATE_LISTEN, 0, 5),
+		conn6("2001:db8::1", 0, 23, "::", 0, 0, MIB_TCP_STATE_LISTEN, 0, 6),
+		/* One IPv6 connection reported three times: 1 row. */
+		conn6("2001:db8::1", 0, 443, "2001:db8::2", 0, 6000, MIB_TCP_STATE_ESTAB, 0, 7),
+		conn6("2001:db8::1", 0, 443, "2001:db8::2", 0, 6000, MIB_TCP_STATE_ESTAB, 0, 7),
+		conn6("2001:db8::1", 0, 443, "2001:db8::2", 0, 6000, MIB_TCP_STATE_ESTAB, 0, 7),
+	};
+	c[6].flags = TT_CONN_DUALSTACK;
+	const size_t n = sizeof(c) / sizeof(c[0]);
+	MIB_TCPSTATS s4, s6, s;
+	MIB_TCPSTATS2 x4, x6;
+	serve(c, n);
+	ck_assert_uint_eq(GetTcpStatisticsEx(&s4, AF_INET), NO_ERROR);
+	ck_assert_uint_eq(s4.dwNumConns, 3);
+	ck_assert_uint_eq(s4.dwCurrEstab, 2);
+	serve(c, n);
+	ck_assert_uint_eq(GetTcpStatistics(&s), NO_ERROR);
+	ck_assert_uint_eq(s.dwNumConns, 3);
+	serve(c, n);
+	ck_assert_uint_eq(GetTcpStatisticsEx2(&x4, AF_INET), NO_ERROR);
+	ck_assert_uint_eq(x4.dwNumConns, 3);
+	ck_assert_uint_eq(x4.dwCurrEstab, 2);
+	serve(c, n);
+	ck_assert_uint_eq(GetTcpStatisticsEx(&s6, AF_INET6), NO_ERROR);
+	ck_assert_uint_eq(s6.dwNumConns, 1);
+	ck_assert_uint_eq(s6.dwCurrEstab, 1);
+	serve(c, n);
+	ck_assert_uint_eq(GetTcpStatisticsEx2(&x6, AF_INET6), NO_ERROR);
+	ck_assert_uint_eq(x6.dwNumConns, 1);
+	ck_assert_uint_eq(x6.dwCurrEstab, 1);
+	/* And they agree with the tables' connection rows. */
+	serve(c, n);
+	ULONG size = 0;
+	ck_assert_uint_eq(GetExtendedTcpTable(NULL, &size, FALSE, AF_INET,
+					      TCP_TABLE_OWNER_PID_CONNECTIONS, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(size, 4 + 3 * sizeof(MIB_TCPROW_OWNER_PID));
 }
 END_TEST
 
@@ -694,8 +1023,13 @@ int main(void)
 	tcase_add_test(tc, udp_statistics_from_the_backend);
 	tcase_add_test(tc, repeated_socket_is_one_row);
 	tcase_add_test(tc, stale_predecessors_yield_the_tuple);
+	tcase_add_test(tc, long_run_of_one_endpoint_costs_about_as_much_as_distinct_ports);
+	tcase_add_test(tc, duplicate_removal_matches_the_plain_rules);
 	tcase_add_test(tc, order_ipv4_matches_reference);
 	tcase_add_test(tc, order_ipv6_matches_reference);
+	tcase_add_test(tc, order_ipv4_spans_the_unsigned_range);
+	tcase_add_test(tc, order_ipv6_spans_the_unsigned_range);
+	tcase_add_test(tc, statistics_count_rows_not_records);
 	tcase_add_test(tc, owners_first_claim_wins_and_scan_stops_early);
 	tcase_add_test(tc, owner_scan_only_when_rows_are_returned);
 	tcase_add_test(tc, backend_errors_map_to_win32_codes);

@@ -505,6 +505,163 @@ START_TEST(order_ipv6_addresses_and_scopes)
 }
 END_TEST
 
+/* ---- Order across the whole unsigned range (issue 10, item 9): local and
+ * remote addresses at and above 128.0.0.0 (or 0x80::), ports at and above
+ * 32768, from real sockets.  The addresses go on lo of the test's private
+ * namespace, so these tests need one. */
+
+static bool range_skipped(const char *test)
+{
+	if (tt_isolated)
+		return false;
+	fprintf(stderr, "#\n# %s: SKIPPED: needs a private network namespace to add addresses "
+			"to lo\n#\n", test);
+	return true;
+}
+
+/* The descriptors of one range test, closed at its end. */
+struct range_farm {
+	int fds[64];
+	int n;
+};
+
+static uint16_t range_port(int addr_index, uint16_t port)
+{
+	return (uint16_t)(port + (addr_index == 0));
+}
+
+/* Listeners on every address at ports 1000 and 40000 (1001 and 40001 on
+ * the wildcard address addrs[0], whose bind takes the port on every
+ * address), and connections to two of them from every address in from[]
+ * at ports 2000 and 50000. */
+static void range_farm_build(struct range_farm *f, const char *const *addrs, int naddrs,
+			     struct tt_ep (*ep)(const char *, uint16_t), const struct tt_ep to[2],
+			     const char *const *from, int nfrom)
+{
+	static const uint16_t lports[] = { 1000, 40000 }, cports[] = { 2000, 50000 };
+	f->n = 0;
+	int lfd[2] = { -1, -1 };
+	for (int a = 0; a < naddrs; a++) {
+		for (int p = 0; p < 2; p++) {
+			struct tt_ep l = ep(addrs[a], range_port(a, lports[p]));
+			int fd = tt_listen(&l, 1);
+			f->fds[f->n++] = fd;
+			for (int k = 0; k < 2; k++)
+				if (memcmp(l.addr, to[k].addr, 16) == 0 && l.port == to[k].port)
+					lfd[k] = fd;
+		}
+	}
+	ck_assert(lfd[0] >= 0 && lfd[1] >= 0);
+	for (int a = 0; a < nfrom; a++) {
+		for (int p = 0; p < 2; p++) {
+			for (int k = 0; k < 2; k++) {
+				struct tt_ep c = ep(from[a], (uint16_t)(cports[p] + k));
+				f->fds[f->n++] = tt_connect_from(&c, &to[k]);
+				f->fds[f->n++] = tt_accept(lfd[k]);
+			}
+		}
+	}
+}
+
+static void range_farm_close(struct range_farm *f)
+{
+	for (int i = 0; i < f->n; i++)
+		close(f->fds[i]);
+}
+
+static struct tt_ep ep4_of(const char *a, uint16_t port)
+{
+	return tt_ep4(a, port);
+}
+
+static struct tt_ep ep6_of(const char *a, uint16_t port)
+{
+	return tt_ep6(a, port, 0);
+}
+
+START_TEST(order_ipv4_across_the_unsigned_range)
+{
+	if (range_skipped("order_ipv4_across_the_unsigned_range"))
+		return;
+	/* Ascending as unsigned numbers; a signed compare puts the last four
+	 * first. */
+	static const char *const addrs[] = { "0.0.0.0",	    "10.0.0.1",	   "127.0.0.1",
+					     "128.0.0.1",   "192.168.0.1", "203.0.113.1",
+					     "255.255.255.254" };
+	const int naddrs = 7;
+	char cmd[64];
+	for (int a = 1; a < naddrs; a++) {
+		if (strncmp(addrs[a], "127.", 4) == 0)
+			continue; /* lo has 127.0.0.0/8 already */
+		snprintf(cmd, sizeof(cmd), "addr add %s/32 dev lo", addrs[a]);
+		ck_assert_msg(tt_ip(cmd), "ip %s", cmd);
+	}
+	const struct tt_ep to[2] = { tt_ep4("10.0.0.1", 1000), tt_ep4("203.0.113.1", 40000) };
+	static const char *const from[] = { "127.0.0.1", "192.168.0.1", "255.255.255.254" };
+	struct range_farm f;
+	range_farm_build(&f, addrs, naddrs, ep4_of, to, from, 3);
+
+	PMIB_TCPTABLE t = tt_get_tcp();
+	/* 14 listeners, 12 connections with both ends in the table. */
+	ck_assert_uint_eq(t->dwNumEntries, 14 + 2 * 12);
+	for (DWORD i = 1; i < t->dwNumEntries; i++)
+		ck_assert_msg(cmp_row4(&t->table[i - 1], &t->table[i]) < 0,
+			      "rows %u and %u out of order", (unsigned)i - 1, (unsigned)i);
+	/* The listeners, by address then port, exactly where they belong. */
+	size_t last = 0;
+	for (int a = 0; a < naddrs; a++) {
+		for (int p = 0; p < 2; p++) {
+			struct tt_ep l = tt_ep4(addrs[a], range_port(a, p ? 40000 : 1000));
+			size_t at = index4(t, &l);
+			ck_assert_msg(a + p == 0 || at > last, "listener %s:%u out of order", addrs[a],
+				      (unsigned)l.port);
+			last = at;
+		}
+	}
+	free(t);
+	range_farm_close(&f);
+}
+END_TEST
+
+START_TEST(order_ipv6_across_the_unsigned_range)
+{
+	if (range_skipped("order_ipv6_across_the_unsigned_range"))
+		return;
+	/* Ascending as unsigned big-endian numbers; a signed byte compare
+	 * puts the last three first. */
+	static const char *const addrs[] = { "::", "::1", "2001:db8::1", "2001:db8::80", "7fff::1",
+					     "8000::1", "fd00::1" };
+	const int naddrs = 7;
+	char cmd[80];
+	for (int a = 2; a < naddrs; a++) { /* lo has ::1 already */
+		snprintf(cmd, sizeof(cmd), "addr add %s/128 dev lo nodad", addrs[a]);
+		ck_assert_msg(tt_ip(cmd), "ip %s", cmd);
+	}
+	const struct tt_ep to[2] = { tt_ep6("2001:db8::1", 1000, 0), tt_ep6("fd00::1", 40000, 0) };
+	static const char *const from[] = { "::1", "2001:db8::80", "8000::1" };
+	struct range_farm f;
+	range_farm_build(&f, addrs, naddrs, ep6_of, to, from, 3);
+
+	PMIB_TCP6TABLE t = tt_get_tcp6();
+	ck_assert_uint_eq(t->dwNumEntries, 14 + 2 * 12);
+	for (DWORD i = 1; i < t->dwNumEntries; i++)
+		ck_assert_msg(cmp_row6(&t->table[i - 1], &t->table[i]) < 0,
+			      "rows %u and %u out of order", (unsigned)i - 1, (unsigned)i);
+	size_t last = 0;
+	for (int a = 0; a < naddrs; a++) {
+		for (int p = 0; p < 2; p++) {
+			struct tt_ep l = tt_ep6(addrs[a], range_port(a, p ? 40000 : 1000), 0);
+			size_t at = index6(t, &l);
+			ck_assert_msg(a + p == 0 || at > last, "listener [%s]:%u out of order",
+				      addrs[a], (unsigned)l.port);
+			last = at;
+		}
+	}
+	free(t);
+	range_farm_close(&f);
+}
+END_TEST
+
 /* On an unchanged system two calls return identical bytes (ties broken
  * deterministically), whatever Order says. */
 START_TEST(repeated_calls_return_identical_bytes)
@@ -574,6 +731,8 @@ static Suite *live_suite(void)
 	tcase_set_timeout(order, 30);
 	tcase_add_test(order, order_ipv4_addresses_and_ports);
 	tcase_add_test(order, order_ipv6_addresses_and_scopes);
+	tcase_add_test(order, order_ipv4_across_the_unsigned_range);
+	tcase_add_test(order, order_ipv6_across_the_unsigned_range);
 	tcase_add_test(order, repeated_calls_return_identical_bytes);
 	suite_add_tcase(s, order);
 	return s;

@@ -96,4 +96,11 @@ int tt_snapshot_resolve_owners(struct tt_snapshot *s, bool want_keys);
 uint64_t tt_snapshot_process_key(const struct tt_snapshot *s, uint32_t pid);
 void tt_snapshot_free(struct tt_snapshot *s);
 
+#ifdef TT_TESTING
+/* Test builds only: record comparisons made by this thread's calls (sort,
+ * merge and duplicate removal).  The tests bound a call's work with it, as
+ * they may not time it.  Set it to 0 before the call. */
+extern _Thread_local unsigned long tt_snapshot_compares;
+#endif
+
 #endif /* TT_RECORDS_H */

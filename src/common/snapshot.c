@@ -17,6 +17,13 @@
 #include "records.h"
 #include "sort.h"
 
+#ifdef TT_TESTING
+_Thread_local unsigned long tt_snapshot_compares;
+#define COUNT_COMPARE() (tt_snapshot_compares++)
+#else
+#define COUNT_COMPARE() ((void)0)
+#endif
+
 /* ---- Per-family record operations. */
 
 static void put_head(struct tt_rec_head *h, const struct tt_conn *c)
@@ -103,6 +110,7 @@ static int cmp_tail(const struct tt_rec_head *a, const struct tt_rec_head *b)
 
 static int cmp_tuple4(const struct tt_rec4 *a, const struct tt_rec4 *b)
 {
+	COUNT_COMPARE();
 	CMP(a->laddr, b->laddr);
 	CMP(a->h.lport, b->h.lport);
 	CMP(a->raddr, b->raddr);
@@ -117,6 +125,7 @@ static int cmp_addr6(const uint8_t *a, const uint8_t *b)
 
 static int cmp_tuple6(const struct tt_rec6 *a, const struct tt_rec6 *b)
 {
+	COUNT_COMPARE();
 	int d = cmp_addr6(a->laddr, b->laddr);
 	if (d)
 		return d;
@@ -340,20 +349,52 @@ static bool yields_tuple(const struct tt_rec_head *h)
 	return h->state == MIB_TCP_STATE_SYN_RCVD && !(h->flags & TT_REC_OWNED) && h->owner == 0;
 }
 
+/* Whether run[lo..hi), sorted by cookie, holds cookie. */
+static bool has_cookie(void *const *run, size_t lo, size_t hi, uint64_t cookie)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t c = cookie_of(run[mid]);
+		COUNT_COMPARE();
+		if (c == cookie)
+			return true;
+		if (c < cookie)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 /* Marks the duplicates of one run; returns how many it marked. */
 static size_t dedupe_run(const struct rec_ops *ops, void *const *run, size_t n)
 {
 	size_t marked = 0;
-	/* First repeated sockets: the first report of a cookie stays. */
+	/* First repeated sockets: the first report of a cookie stays, i.e. a
+	 * record is a duplicate when an earlier one has its cookie.  The run
+	 * comes in sort order, by state and then cookie, so it is a series of
+	 * groups (one per state) each sorted by cookie: an earlier report in
+	 * the same state is the record just before, one in an earlier state is
+	 * found by binary search in that state's group.  A run of n sockets in
+	 * one state (SO_REUSEPORT listeners) costs n compares, not n * n / 2. */
+	size_t group[UINT8_MAX + 1]; /* where each group starts; at most one per state */
+	size_t ngroups = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct tt_rec_head *h = run[i];
-		for (size_t k = 0; k < i; k++) {
-			const struct tt_rec_head *o = run[k];
-			if (!(o->flags & TT_REC_DUPLICATE) && cookie_of(o) == cookie_of(h)) {
-				h->flags |= TT_REC_DUPLICATE;
-				marked++;
-				break;
-			}
+		const struct tt_rec_head *prev = i ? run[i - 1] : NULL;
+		uint64_t cookie = cookie_of(h);
+		bool dup = false;
+		if (prev && prev->state == h->state) {
+			COUNT_COMPARE();
+			dup = cookie_of(prev) == cookie;
+		} else {
+			group[ngroups++] = i;
+		}
+		for (size_t g = 0; !dup && g + 1 < ngroups; g++)
+			dup = has_cookie(run, group[g], group[g + 1], cookie);
+		if (dup) {
+			h->flags |= TT_REC_DUPLICATE;
+			marked++;
 		}
 	}
 	if (n - marked < 2 || !ops->has_peer(run[0]))

@@ -8,6 +8,7 @@
 #include "tcpmib.h"
 
 #include "fixture_backend.h"
+#include "dragonfly.h"
 #include "freebsd.h"
 #include "netbsd.h"
 #include "seam.h"
@@ -61,6 +62,8 @@ static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
 int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 {
 	const struct tt_bsd_source src = { read_list, NULL };
+	if (fx.os == FX_DRAGONFLY)
+		return tt_dfly_collect(&src, req, col);
 	return fx.os == FX_FREEBSD ? tt_fbsd_collect(&src, req, col)
 				   : tt_nbsd_collect(&src, req, col);
 }
@@ -89,20 +92,21 @@ static int drop_node(void *ctx, const struct tt_conn *c)
 	return fx.drop_err[i];
 }
 
-/* FreeBSD has one drop node for both families; NetBSD's order of nodes is
- * the real one (tt_nbsd_destroy). */
+/* FreeBSD and DragonFly have one drop node for both families; NetBSD's
+ * order of nodes is the real one (tt_nbsd_destroy). */
 int tt_backend_destroy(const struct tt_conn *c)
 {
 	const struct tt_nbsd_dropper d = { drop_node, NULL };
-	return fx.os == FX_FREEBSD ? drop_node(NULL, c) : tt_nbsd_destroy(&d, c);
+	return fx.os == FX_NETBSD ? tt_nbsd_destroy(&d, c) : drop_node(NULL, c);
 }
 
 int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 {
 	(void)family;
 	memset(out, 0, sizeof(*out));
-	int err = fx.os == FX_FREEBSD ? tt_fbsd_tcp_mib(fx.stats.p, fx.stats.len, out)
-				      : tt_nbsd_tcp_mib(fx.stats.p, fx.stats.len, out);
+	int err = fx.os == FX_FREEBSD	  ? tt_fbsd_tcp_mib(fx.stats.p, fx.stats.len, out)
+		  : fx.os == FX_DRAGONFLY ? tt_dfly_tcp_mib(fx.stats.p, fx.stats.len, out)
+					  : tt_nbsd_tcp_mib(fx.stats.p, fx.stats.len, out);
 	out->rto_algorithm = MIB_TCP_RTO_VANJ;
 	out->max_conn = -1;
 	return err;

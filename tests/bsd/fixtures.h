@@ -91,4 +91,33 @@ void nb_file(struct bsd_buf *b, uint32_t pid, uint32_t type, uint64_t data);
 size_t nb_file_size(void);
 struct bsd_buf nb_tcpstat(const struct fx_tcpstat *s, size_t extra_counters);
 
+/* ---- DragonFly: bare xtcpcb arrays, kern.file, per-CPU tcp_stats. */
+
+struct df_pcb {
+	int family; /* 4 or 6; another value is written to inp_af as it is,
+		     * with IPv4 addresses */
+	int tcps; /* an FX_* state, written with DragonFly's shift; -1:
+		   * TCPS_TERMINATING (0) */
+	const char *laddr, *raddr; /* NULL: the unspecified address */
+	uint16_t lport, rport;
+	uint16_t lzone, rzone; /* embedded into a link-local address (KAME) */
+	uint64_t so; /* inp_socket, and xso_so when not 0 */
+	int protocol; /* xso_protocol; 0: IPPROTO_TCP */
+	uint64_t len; /* xt_len; 0: the right size */
+	uint64_t stale_so; /* with so == 0: what a previous record left in xt_socket */
+};
+
+void df_pcb(struct bsd_buf *b, const struct df_pcb *r);
+/* A record the kernel pads a CPU's list with: zero but for xt_len. */
+void df_pad(struct bsd_buf *b);
+size_t df_pcb_size(void);
+struct bsd_buf df_list(const struct df_pcb *r, size_t n);
+void df_file(struct bsd_buf *b, int32_t pid, int16_t type, uint64_t data);
+size_t df_file_size(void);
+void df_file_len(struct bsd_buf *b, uint64_t f_size); /* a record claiming another size */
+/* One struct tcp_stats per CPU, each with the counters of s times the
+ * CPU's number (1, 2, ...). */
+struct bsd_buf df_tcpstat(const struct fx_tcpstat *s, size_t ncpus);
+size_t df_tcpstat_size(void);
+
 #endif /* TT_BSD_FIXTURES_H */
