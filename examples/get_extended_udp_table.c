@@ -114,9 +114,11 @@ int main(int argc, char **argv)
 			inet_ntop(AF_INET6, r->ucLocalAddr, addr, sizeof(addr));
 			module_name(r, 1, exe, sizeof(exe));
 			/* PORT: the scope id is host order: no ntohl() (SPEC §5). */
-			printf("UDPv6 [%s%%%lu]:%u  pid %lu  %s\n", addr,
-			       (unsigned long)r->dwLocalScopeId, ntohs((u_short)r->dwLocalPort),
-			       (unsigned long)r->dwOwningPid, exe);
+			char zone[16] = "";
+			if (r->dwLocalScopeId)
+				snprintf(zone, sizeof(zone), "%%%lu", (unsigned long)r->dwLocalScopeId);
+			printf("UDPv6 [%s%s]:%u  pid %lu  %s\n", addr, zone,
+			       ntohs((u_short)r->dwLocalPort), (unsigned long)r->dwOwningPid, exe);
 		}
 		free(t6);
 	} else {
