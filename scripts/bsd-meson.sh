@@ -2,7 +2,7 @@
 # bsd-meson.sh - configures (and, with a sysroot, builds) the library for a
 # BSD through meson, from Linux, and proves its list of source files.
 #
-#   scripts/bsd-meson.sh freebsd|netbsd BUILDDIR [SYSROOT]
+#   scripts/bsd-meson.sh freebsd|netbsd|openbsd BUILDDIR [SYSROOT]
 #
 #  1. configure: meson setup with cross/x86_64-<os>.ini and this machine's
 #     C compiler, no BSD headers needed (meson stops on a listed file that
@@ -25,7 +25,7 @@ os=$1
 dir=$2
 sysroot=${3:-}
 case $os in
-freebsd | netbsd) ;;
+freebsd | netbsd | openbsd) ;;
 *) echo "bsd-meson.sh: unknown system '$os'" >&2; exit 2 ;;
 esac
 
