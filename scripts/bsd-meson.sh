@@ -67,10 +67,18 @@ sysroot=$(cd "$sysroot" && pwd) || exit 2
 ./scripts/bsd-stubs.sh "$sysroot" "$aux/stubs" || exit 1
 printf "[constants]\nsysroot = '%s'\nstubs = '%s'\n" "$sysroot" "$(cd "$aux/stubs" && pwd)" \
 	>"$aux/sysroot.ini"
+extra=
+if [ "$os" = openbsd ]; then
+	# OpenBSD's stack protector refers to __guard_local, which each shared
+	# object gets from crtbeginS.o: not in a header sysroot.
+	printf "[built-in options]\nc_args = ['-idirafter', '%s', '-fno-stack-protector']\n" \
+		"$(cd "$aux/stubs" && pwd)" >"$aux/openbsd.ini"
+	extra="--cross-file $aux/openbsd.ini"
+fi
 rm -rf "$dir"
 # shellcheck disable=SC2086
 if ! meson setup "$dir" --cross-file "cross/x86_64-$os.ini" --cross-file "$aux/sysroot.ini" \
-	--cross-file cross/bsd-sysroot.ini $opts >"$log" 2>&1; then
+	--cross-file cross/bsd-sysroot.ini $extra $opts >"$log" 2>&1; then
 	cat "$log"
 	echo "bsd-meson: $os: meson setup with the sysroot FAILED"
 	exit 1

@@ -11,9 +11,14 @@
 #   scripts/bsd-sysroot.sh netbsd GITDIR OUT
 #       GITDIR: a git snapshot of rumpkernel/src-netbsd (branch all-src:
 #       NetBSD 7.99 include/, sys/ and lib/libpthread).
+#   scripts/bsd-sysroot.sh openbsd GITDIR OUT
+#       GITDIR: a git snapshot of katrinafyi/comp3301, whose first commit
+#       (26e979b1, "Import OPENBSD_7_3 branch") is an unmodified OpenBSD 7.3
+#       src tree (include/ and sys/; later commits change only a course's
+#       system calls).  That commit is used, never the later ones.
 set -eu
 
-[ $# -eq 3 ] || { sed -n '2,14p' "$0"; exit 2; }
+[ $# -eq 3 ] || { sed -n '2,19p' "$0"; exit 2; }
 os=$1
 git_dir=$2
 out=$3
@@ -56,8 +61,22 @@ netbsd)
 	cp -R "$scratch/sys/altq" "$inc/altq"
 	cp "$scratch"/lib/libpthread/pthread*.h "$inc/"
 	;;
+openbsd)
+	ref=$(git --git-dir="$git_dir" rev-list --max-parents=0 HEAD)
+	git --git-dir="$git_dir" archive "$ref" include sys/sys sys/netinet \
+		sys/netinet6 sys/net sys/arch/amd64/include sys/uvm | tar -x -C "$scratch"
+	cp -R "$scratch/include/." "$inc/"
+	cp -R "$scratch/sys/sys" "$inc/sys"
+	cp -R "$scratch/sys/netinet" "$inc/netinet"
+	cp -R "$scratch/sys/netinet6" "$inc/netinet6"
+	cp -R "$scratch/sys/net" "$inc/net"
+	cp -R "$scratch/sys/arch/amd64/include" "$inc/machine"
+	cp -R "$scratch/sys/arch/amd64/include" "$inc/amd64"
+	cp -R "$scratch/sys/uvm" "$inc/uvm"
+	echo "bsd-sysroot.sh: openbsd: $(git --git-dir="$git_dir" log -1 --format='%h %s' "$ref")"
+	;;
 *)
-	echo "bsd-sysroot.sh: unknown system '$os' (freebsd or netbsd)" >&2
+	echo "bsd-sysroot.sh: unknown system '$os' (freebsd, netbsd or openbsd)" >&2
 	exit 2
 	;;
 esac

@@ -20,11 +20,13 @@
 #include "openbsd_transcribed.h"
 #else
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/sysctl.h>
 #include <sys/file.h>
 #include <netinet/in.h>
-/* What netinet/tcp_var.h needs before it, in tcpdrop(8)'s order. */
+/* What netinet/tcp_var.h needs before it (sys/queue.h too), in
+ * netstat(1)'s order. */
 #include <netinet/tcp.h>
 #include <netinet/tcp_fsm.h>
 #include <netinet/tcp_timer.h>
