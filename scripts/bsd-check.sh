@@ -1,12 +1,12 @@
 #!/bin/sh
 # bsd-check.sh - checks a BSD backend against real BSD headers, from Linux.
 #
-#   scripts/bsd-check.sh freebsd|netbsd|dragonfly SYSROOT [TARGET]
+#   scripts/bsd-check.sh freebsd|netbsd|openbsd|dragonfly SYSROOT [TARGET]
 #
 # SYSROOT holds the BSD's headers in usr/include (a real sysroot, or one
 # made by scripts/bsd-sysroot.sh from a source snapshot).  TARGET defaults to
 # x86_64-unknown-freebsd13.0 / x86_64-unknown-netbsd7.99 /
-# x86_64-unknown-dragonfly5.9.
+# x86_64-unknown-openbsd7.3, x86_64-unknown-dragonfly5.9.
 #
 #  1. layout: tests/bsd/layout_dump.c, built natively on the project's own
 #     transcription of the records (tests/bsd/<os>_transcribed.h), prints
@@ -34,6 +34,7 @@ sysroot=$(cd "$2" && pwd) || exit 2
 case $os in
 freebsd) target=${3:-x86_64-unknown-freebsd13.0} ;;
 netbsd) target=${3:-x86_64-unknown-netbsd7.99} ;;
+openbsd) target=${3:-x86_64-unknown-openbsd7.3} ;;
 dragonfly) target=${3:-x86_64-unknown-dragonfly5.9} ;;
 *) echo "bsd-check.sh: unknown system '$os'" >&2; exit 2 ;;
 esac

@@ -11,6 +11,11 @@
 #   scripts/bsd-sysroot.sh netbsd GITDIR OUT
 #       GITDIR: a git snapshot of rumpkernel/src-netbsd (branch all-src:
 #       NetBSD 7.99 include/, sys/ and lib/libpthread).
+#   scripts/bsd-sysroot.sh openbsd GITDIR OUT
+#       GITDIR: a git snapshot of katrinafyi/comp3301, whose first commit
+#       (26e979b1, "Import OPENBSD_7_3 branch") is an unmodified OpenBSD 7.3
+#       src tree (include/ and sys/; later commits change only a course's
+#       system calls).  That commit is used, never the later ones.
 #   scripts/bsd-sysroot.sh dragonfly GITDIR OUT
 #       GITDIR: a git snapshot of lileding/DragonFlyBSD (a whole DragonFly
 #       tree, commit f875a8eec79e, 2020-07-24, DragonFly 5.9: include/ and
@@ -19,7 +24,7 @@
 #       DragonFlyBSD/DragonFlyBSD itself is too big to fetch whole.
 set -eu
 
-[ $# -eq 3 ] || { sed -n '2,20p' "$0"; exit 2; }
+[ $# -eq 3 ] || { sed -n '2,24p' "$0"; exit 2; }
 os=$1
 git_dir=$2
 out=$3
@@ -62,6 +67,20 @@ netbsd)
 	cp -R "$scratch/sys/altq" "$inc/altq"
 	cp "$scratch"/lib/libpthread/pthread*.h "$inc/"
 	;;
+openbsd)
+	ref=$(git --git-dir="$git_dir" rev-list --max-parents=0 HEAD)
+	git --git-dir="$git_dir" archive "$ref" include sys/sys sys/netinet \
+		sys/netinet6 sys/net sys/arch/amd64/include sys/uvm | tar -x -C "$scratch"
+	cp -R "$scratch/include/." "$inc/"
+	cp -R "$scratch/sys/sys" "$inc/sys"
+	cp -R "$scratch/sys/netinet" "$inc/netinet"
+	cp -R "$scratch/sys/netinet6" "$inc/netinet6"
+	cp -R "$scratch/sys/net" "$inc/net"
+	cp -R "$scratch/sys/arch/amd64/include" "$inc/machine"
+	cp -R "$scratch/sys/arch/amd64/include" "$inc/amd64"
+	cp -R "$scratch/sys/uvm" "$inc/uvm"
+	echo "bsd-sysroot.sh: openbsd: $(git --git-dir="$git_dir" log -1 --format='%h %s' "$ref")"
+	;;
 dragonfly)
 	git --git-dir="$git_dir" archive HEAD include sys/sys sys/net sys/netinet \
 		sys/netinet6 sys/vm sys/cpu/x86_64/include sys/platform/pc64/include |
@@ -75,7 +94,7 @@ dragonfly)
 	cp -R "$scratch/sys/platform/pc64/include/." "$inc/machine/"
 	;;
 *)
-	echo "bsd-sysroot.sh: unknown system '$os' (freebsd, netbsd or dragonfly)" >&2
+	echo "bsd-sysroot.sh: unknown system '$os' (freebsd, netbsd, openbsd or dragonfly)" >&2
 	exit 2
 	;;
 esac

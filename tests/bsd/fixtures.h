@@ -120,4 +120,40 @@ void df_file_len(struct bsd_buf *b, uint64_t f_size); /* a record claiming anoth
 struct bsd_buf df_tcpstat(const struct fx_tcpstat *s, size_t ncpus);
 size_t df_tcpstat_size(void);
 
+/* ---- OpenBSD: kern.file records (sockets by file; descriptors by PID),
+ * net.inet.tcp.stats, the net.inet.tcp.drop request. */
+
+#define OB_HIDDEN UINT64_MAX /* so_pcb of a socket, as non-root sees it */
+#define OB_DTYPE_VNODE 1
+
+struct ob_sock {
+	int family; /* 4 or 6 */
+	int tcps;
+	const char *laddr, *raddr; /* NULL: the unspecified address */
+	uint16_t lport, rport;
+	uint16_t lzone, rzone; /* embedded into a link-local address (KAME) */
+	uint64_t pcb; /* so_pcb: the inpcb's address, OB_HIDDEN, or 0 (none) */
+	uint32_t rtable;
+	int protocol; /* 0: IPPROTO_TCP */
+	uint32_t type; /* f_type; 0: DTYPE_SOCKET */
+};
+
+/* One kinfo_file record of socket r, as KERN_FILE_BYPID gives it for
+ * process pid named comm (pid 0, comm NULL: as KERN_FILE_BYFILE does). */
+void ob_file(struct bsd_buf *b, const struct ob_sock *r, uint32_t pid, const char *comm);
+/* A KERN_FILE_BYFILE list of the sockets r. */
+struct bsd_buf ob_list(const struct ob_sock *r, size_t n);
+size_t ob_file_size(void);
+struct bsd_buf ob_tcpstat(const struct fx_tcpstat *s, size_t extra);
+
+/* A struct tcp_ident_mapping, decoded. */
+struct ob_ident {
+	unsigned flen, ffamily, llen, lfamily;
+	uint16_t fport, lport; /* network order */
+	unsigned char faddr[16], laddr[16];
+	uint32_t fscope, lscope, rdomain;
+};
+size_t ob_ident_size(void);
+void ob_ident_decode(const void *req, struct ob_ident *out);
+
 #endif /* TT_BSD_FIXTURES_H */
