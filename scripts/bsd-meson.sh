@@ -2,7 +2,7 @@
 # bsd-meson.sh - configures (and, with a sysroot, builds) the library for a
 # BSD through meson, from Linux, and proves its list of source files.
 #
-#   scripts/bsd-meson.sh freebsd|netbsd BUILDDIR [SYSROOT]
+#   scripts/bsd-meson.sh freebsd|netbsd|darwin BUILDDIR [SYSROOT]
 #
 #  1. configure: meson setup with cross/x86_64-<os>.ini and this machine's
 #     C compiler, no BSD headers needed (meson stops on a listed file that
@@ -25,7 +25,7 @@ os=$1
 dir=$2
 sysroot=${3:-}
 case $os in
-freebsd | netbsd) ;;
+freebsd | netbsd | darwin) ;;
 *) echo "bsd-meson.sh: unknown system '$os'" >&2; exit 2 ;;
 esac
 
@@ -68,9 +68,11 @@ sysroot=$(cd "$sysroot" && pwd) || exit 2
 printf "[constants]\nsysroot = '%s'\nstubs = '%s'\n" "$sysroot" "$(cd "$aux/stubs" && pwd)" \
 	>"$aux/sysroot.ini"
 rm -rf "$dir"
+extra=
+[ "$os" = darwin ] && extra="--cross-file cross/darwin-sysroot.ini" # ld64.lld, llvm-ar
 # shellcheck disable=SC2086
 if ! meson setup "$dir" --cross-file "cross/x86_64-$os.ini" --cross-file "$aux/sysroot.ini" \
-	--cross-file cross/bsd-sysroot.ini $opts >"$log" 2>&1; then
+	--cross-file cross/bsd-sysroot.ini $extra $opts >"$log" 2>&1; then
 	cat "$log"
 	echo "bsd-meson: $os: meson setup with the sysroot FAILED"
 	exit 1

@@ -87,10 +87,11 @@ libbsd() {
 # happens only where a sysroot is, and says so loudly where it is not.
 bsd_meson() {
 	rc=0
-	for os in freebsd netbsd; do
+	for os in freebsd netbsd darwin; do
 		case $os in
 		freebsd) sysroot=${TT_FREEBSD_SYSROOT:-/tmp/sysroot-freebsd} ;;
 		netbsd) sysroot=${TT_NETBSD_SYSROOT:-/tmp/sysroot-netbsd} ;;
+		darwin) sysroot=${TT_DARWIN_SYSROOT:-/tmp/sysroot-darwin} ;;
 		esac
 		if [ -d "$sysroot/usr/include/sys" ]; then
 			./scripts/bsd-meson.sh $os build-$os "$sysroot" || rc=1
