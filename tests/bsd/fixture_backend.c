@@ -7,6 +7,7 @@
 
 #include "tcpmib.h"
 
+#include "darwin.h"
 #include "fixture_backend.h"
 #include "freebsd.h"
 #include "netbsd.h"
@@ -61,6 +62,8 @@ static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
 int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 {
 	const struct tt_bsd_source src = { read_list, NULL };
+	if (fx.os == FX_DARWIN)
+		return tt_mac_collect(&src, req, col);
 	return fx.os == FX_FREEBSD ? tt_fbsd_collect(&src, req, col)
 				   : tt_nbsd_collect(&src, req, col);
 }
@@ -94,6 +97,8 @@ static int drop_node(void *ctx, const struct tt_conn *c)
 int tt_backend_destroy(const struct tt_conn *c)
 {
 	const struct tt_nbsd_dropper d = { drop_node, NULL };
+	if (fx.os == FX_DARWIN)
+		return -EOPNOTSUPP; /* xnu has no drop node (darwin/sysctl.c) */
 	return fx.os == FX_FREEBSD ? drop_node(NULL, c) : tt_nbsd_destroy(&d, c);
 }
 
@@ -102,7 +107,8 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	(void)family;
 	memset(out, 0, sizeof(*out));
 	int err = fx.os == FX_FREEBSD ? tt_fbsd_tcp_mib(fx.stats.p, fx.stats.len, out)
-				      : tt_nbsd_tcp_mib(fx.stats.p, fx.stats.len, out);
+		  : fx.os == FX_DARWIN	? tt_mac_tcp_mib(fx.stats.p, fx.stats.len, out)
+					: tt_nbsd_tcp_mib(fx.stats.p, fx.stats.len, out);
 	out->rto_algorithm = MIB_TCP_RTO_VANJ;
 	out->max_conn = -1;
 	return err;

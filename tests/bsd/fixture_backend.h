@@ -1,6 +1,6 @@
 /*
  * fixture_backend.h - TEST ONLY.  A backend that runs the real BSD read
- * sequences and walkers (tt_fbsd_collect, tt_nbsd_collect) on buffers the
+ * sequences and walkers (tt_fbsd_collect, tt_nbsd_collect, tt_mac_collect) on buffers the
  * test built, so the whole front end can be exercised on BSD records:
  * rows, sorting, sizing, owners, statistics.
  */
@@ -12,7 +12,7 @@
 #include "bsd.h"
 #include "fixtures.h"
 
-enum fx_os { FX_FREEBSD, FX_NETBSD };
+enum fx_os { FX_FREEBSD, FX_NETBSD, FX_DARWIN };
 
 #define FX_MAX_READS 8
 #define FX_MAX_DROPS 4
