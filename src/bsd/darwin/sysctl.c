@@ -7,8 +7,8 @@
  *   net.inet.tcp.pcblist_n   (OID_AUTO: found by name with sysctlnametomib)
  *   net.inet.tcp.stats       {CTL_NET, PF_INET, IPPROTO_TCP, TCPCTL_STATS}
  *   libproc: proc_listpids(PROC_ALL_PIDS), proc_pidinfo(PROC_PIDLISTFDS,
- *            PROC_PIDTBSDINFO), proc_pidfdinfo(PROC_PIDFDSOCKETINFO),
- *            proc_pidpath
+ *            PROC_PIDT_SHORTBSDINFO, PROC_PIDTBSDINFO),
+ *            proc_pidfdinfo(PROC_PIDFDSOCKETINFO), proc_pidpath
  * xnu has no node that drops a TCP connection (no net.inet.tcp.drop in
  * tcp_subr.c, tcp_usrreq.c or anywhere in bsd/): SetTcpEntry returns
  * ERROR_NOT_SUPPORTED.
@@ -160,21 +160,39 @@ int tt_backend_owners(struct tt_owner_query *q)
 	return 0;
 }
 
+/* libproc's error for a process pid, as tt_backend_image() returns it. */
+static int proc_error(int err)
+{
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		return -EACCES;
+	case 0:
+	case ESRCH:
+		return -ESRCH;
+	default:
+		return -err;
+	}
+}
+
+/* PROC_PIDT_SHORTBSDINFO and PROC_PIDPATHINFO are the flavours xnu answers
+ * for any caller (proc_info.c: no same-user check); PROC_PIDTBSDINFO, for
+ * the start time, only for the caller's own user's processes or root. */
 int tt_backend_image(uint32_t pid, struct tt_image *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct proc_bsdinfo bi;
+	struct proc_bsdshortinfo si;
 	errno = 0;
-	int got = proc_pidinfo((int)pid, PROC_PIDTBSDINFO, 0, &bi, (int)sizeof(bi));
+	int got = proc_pidinfo((int)pid, PROC_PIDT_SHORTBSDINFO, 0, &si, (int)sizeof(si));
 	if (got <= 0)
-		return errno == EPERM || errno == EACCES ? -EACCES
-		       : errno == ESRCH || errno == 0	 ? -ESRCH
-							 : -errno;
-	if (got != (int)sizeof(bi))
+		return proc_error(errno);
+	if (got != (int)sizeof(si))
 		return -EOPNOTSUPP;
-	/* Start time in microseconds, + 1 so that it is never 0. */
-	out->key = bi.pbi_start_tvsec * 1000000u + bi.pbi_start_tvusec + 1;
-	if (pid == 0 || (bi.pbi_flags & PROC_FLAG_SYSTEM)) {
+	struct proc_bsdinfo bi;
+	if (proc_pidinfo((int)pid, PROC_PIDTBSDINFO, 0, &bi, (int)sizeof(bi)) == (int)sizeof(bi))
+		/* Start time in microseconds, + 1 so that it is never 0. */
+		out->key = bi.pbi_start_tvsec * 1000000u + bi.pbi_start_tvusec + 1;
+	if (pid == 0 || (si.pbsi_flags & PROC_FLAG_SYSTEM)) {
 		out->kernel = true; /* kernel_task runs no executable */
 		return 0;
 	}
@@ -184,9 +202,9 @@ int tt_backend_image(uint32_t pid, struct tt_image *out)
 	errno = 0;
 	int n = proc_pidpath((int)pid, path, PROC_PIDPATHINFO_MAXSIZE);
 	if (n <= 0) {
-		int err = errno;
+		int err = proc_error(errno);
 		free(path);
-		return err == EPERM || err == EACCES ? -EACCES : err == ESRCH ? -ESRCH : -EIO;
+		return err;
 	}
 	if ((size_t)n >= PROC_PIDPATHINFO_MAXSIZE || path[n] != '\0' || strlen(path) != (size_t)n) {
 		free(path);
