@@ -57,7 +57,7 @@ static int frame(const unsigned char *p, size_t len, size_t *end, uint64_t *gen,
 		*tail_gen = *gen;
 		return 0;
 	}
-	if (len < 2 * TT_XNU_XIG_SIZE)
+	if (len < (size_t)2 * TT_XNU_XIG_SIZE)
 		return -EBADMSG;
 	const unsigned char *tail = p + len - TT_XNU_XIG_SIZE;
 	if (rd32(tail + TT_XNU_XIG_LEN) != TT_XNU_XIG_SIZE)
