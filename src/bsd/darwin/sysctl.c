@@ -14,6 +14,7 @@
  * ERROR_NOT_SUPPORTED.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,11 +67,14 @@ static int fdrecs_add(struct fdrecs *r, uint32_t pid, uint32_t size,
  * sockets get PID 0. */
 static int process_sockets(pid_t pid, struct fdrecs *r)
 {
+	errno = 0;
 	int bytes = proc_pidinfo(pid, PROC_PIDLISTFDS, 0, NULL, 0);
 	if (bytes <= 0)
 		return errno == ENOMEM ? -ENOMEM : 0;
 	/* Room for descriptors opened since the size was taken. */
 	size_t cap = (size_t)bytes / sizeof(struct proc_fdinfo) + 32;
+	if (cap > INT_MAX / sizeof(struct proc_fdinfo))
+		return -ENOMEM;
 	struct proc_fdinfo *fds = tt_mallocarray(cap, sizeof(*fds));
 	if (!fds)
 		return -ENOMEM;
@@ -96,13 +100,18 @@ static int read_sockets(void **buf, size_t *len)
 {
 	*buf = NULL;
 	*len = 0;
+	errno = 0;
 	int bytes = proc_listpids(PROC_ALL_PIDS, 0, NULL, 0);
 	if (bytes <= 0)
 		return -(errno ? errno : EIO);
+	/* Room for processes started since the size was taken. */
 	size_t cap = (size_t)bytes / sizeof(pid_t) + 64;
+	if (cap > INT_MAX / sizeof(pid_t))
+		return -ENOMEM;
 	pid_t *pids = tt_mallocarray(cap, sizeof(*pids));
 	if (!pids)
 		return -ENOMEM;
+	errno = 0;
 	bytes = proc_listpids(PROC_ALL_PIDS, 0, pids, (int)(cap * sizeof(*pids)));
 	if (bytes <= 0) {
 		int err = errno ? errno : EIO;
