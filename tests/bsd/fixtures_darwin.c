@@ -116,15 +116,15 @@ size_t mx_sock_rec_size(void)
 
 void mx_sock(struct bsd_buf *b, uint32_t pid, int family, int protocol, uint64_t pcb)
 {
-	unsigned char *p = bsd_buf_grow(b, TT_MAC_FDREC_SIZE);
-	put32(p, pid);
-	put32(p + 4, TT_XNU_SFI_SIZE);
-	unsigned char *sfi = p + TT_MAC_FDREC_HEAD;
-	memset(sfi, 0x44, TT_XNU_SFI_SIZE); /* the rest of the record */
+	/* A struct socket_fdinfo as proc_pidfdinfo fills it, put into the
+	 * buffer the way the I/O does. */
+	unsigned char sfi[TT_XNU_SFI_SIZE];
+	memset(sfi, 0x44, sizeof(sfi)); /* the rest of the record */
 	put64(sfi + TT_XNU_SFI_SOI_PCB, pcb);
 	put32(sfi + TT_XNU_SFI_SOI_PROTOCOL, (uint32_t)(protocol ? protocol : TT_XNU_IPPROTO_TCP));
 	put32(sfi + TT_XNU_SFI_SOI_FAMILY,
 	      family == 4 ? TT_XNU_AF_INET : family == 6 ? TT_XNU_AF_INET6 : (uint32_t)family);
+	tt_mac_fdrec_put(bsd_buf_grow(b, TT_MAC_FDREC_SIZE), pid, TT_XNU_SFI_SIZE, sfi);
 }
 
 void mx_sock_size(struct bsd_buf *b, uint32_t size)

@@ -39,6 +39,10 @@ int tt_mac_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner *
 #define TT_MAC_FDREC_HEAD 8
 #define TT_MAC_FDREC_SIZE (TT_MAC_FDREC_HEAD + TT_XNU_SFI_SIZE)
 
+/* Writes one such record at at (TT_MAC_FDREC_SIZE bytes): the I/O and the
+ * fixtures build them with it. */
+void tt_mac_fdrec_put(void *at, uint32_t pid, uint32_t size, const void *sfi);
+
 /* The most owner entries such a buffer of len bytes yields. */
 size_t tt_mac_files_max(size_t len);
 

@@ -54,10 +54,7 @@ static int fdrecs_add(struct fdrecs *r, uint32_t pid, uint32_t size,
 		r->p = p;
 		r->cap = cap * TT_MAC_FDREC_SIZE;
 	}
-	unsigned char *at = r->p + r->len;
-	memcpy(at, &pid, 4);
-	memcpy(at + 4, &size, 4);
-	memcpy(at + TT_MAC_FDREC_HEAD, sfi, TT_XNU_SFI_SIZE);
+	tt_mac_fdrec_put(r->p + r->len, pid, size, sfi);
 	r->len += TT_MAC_FDREC_SIZE;
 	return 0;
 }

@@ -217,6 +217,14 @@ int tt_mac_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner *
 	return each_pcb(&w, end);
 }
 
+void tt_mac_fdrec_put(void *at, uint32_t pid, uint32_t size, const void *sfi)
+{
+	unsigned char *p = at;
+	memcpy(p, &pid, 4);
+	memcpy(p + 4, &size, 4);
+	memcpy(p + TT_MAC_FDREC_HEAD, sfi, TT_XNU_SFI_SIZE);
+}
+
 size_t tt_mac_files_max(size_t len)
 {
 	return len / TT_MAC_FDREC_SIZE;
