@@ -2,7 +2,7 @@
 # bsd-meson.sh - configures (and, with a sysroot, builds) the library for a
 # BSD through meson, from Linux, and proves its list of source files.
 #
-#   scripts/bsd-meson.sh freebsd|netbsd|openbsd|dragonfly BUILDDIR [SYSROOT]
+#   scripts/bsd-meson.sh freebsd|netbsd|openbsd|dragonfly|darwin BUILDDIR [SYSROOT]
 #
 #  1. configure: meson setup with cross/x86_64-<os>.ini and this machine's
 #     C compiler, no BSD headers needed (meson stops on a listed file that
@@ -25,7 +25,7 @@ os=$1
 dir=$2
 sysroot=${3:-}
 case $os in
-freebsd | netbsd | openbsd | dragonfly) ;;
+freebsd | netbsd | openbsd | dragonfly | darwin) ;;
 *) echo "bsd-meson.sh: unknown system '$os'" >&2; exit 2 ;;
 esac
 
@@ -76,6 +76,8 @@ if [ "$os" = openbsd ]; then
 	extra="--cross-file $aux/openbsd.ini"
 fi
 rm -rf "$dir"
+extra=
+[ "$os" = darwin ] && extra="--cross-file cross/darwin-sysroot.ini" # ld64.lld, llvm-ar
 # shellcheck disable=SC2086
 if ! meson setup "$dir" --cross-file "cross/x86_64-$os.ini" --cross-file "$aux/sysroot.ini" \
 	--cross-file cross/bsd-sysroot.ini $extra $opts >"$log" 2>&1; then

@@ -7,6 +7,7 @@
 
 #include "tcpmib.h"
 
+#include "darwin.h"
 #include "fixture_backend.h"
 #include "dragonfly.h"
 #include "freebsd.h"
@@ -70,6 +71,8 @@ int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 		return tt_nbsd_collect(&src, req, col);
 	case FX_DRAGONFLY:
 		return tt_dfly_collect(&src, req, col);
+	case FX_DARWIN:
+		return tt_mac_collect(&src, req, col);
 	default:
 		return tt_obsd_collect(&src, req, col);
 	}
@@ -113,6 +116,8 @@ static int drop_node(void *ctx, const struct tt_conn *c)
 int tt_backend_destroy(const struct tt_conn *c)
 {
 	const struct tt_nbsd_dropper d = { drop_node, NULL };
+	if (fx.os == FX_DARWIN)
+		return -EOPNOTSUPP; /* xnu has no drop node (darwin/sysctl.c) */
 	if (fx.os == FX_OPENBSD) {
 		/* The real request is built (and refused for a listener). */
 		struct {
@@ -133,6 +138,7 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	int err = fx.os == FX_FREEBSD	  ? tt_fbsd_tcp_mib(fx.stats.p, fx.stats.len, out)
 		  : fx.os == FX_NETBSD    ? tt_nbsd_tcp_mib(fx.stats.p, fx.stats.len, out)
 		  : fx.os == FX_DRAGONFLY ? tt_dfly_tcp_mib(fx.stats.p, fx.stats.len, out)
+		  : fx.os == FX_DARWIN    ? tt_mac_tcp_mib(fx.stats.p, fx.stats.len, out)
 					  : tt_obsd_tcp_mib(fx.stats.p, fx.stats.len, out);
 	out->rto_algorithm = MIB_TCP_RTO_VANJ;
 	out->max_conn = -1;
