@@ -101,14 +101,19 @@ int tt_bsd_drop(const int *mib, unsigned miblen, const struct tt_conn *c)
 	endpoint(&addrs[1], c->family, c->laddr, c->lport, c->lscope);
 	if (sysctl(SYSCTL_MIB(mib), miblen, NULL, NULL, addrs, sizeof(addrs)) == 0)
 		return 0;
-	switch (errno) {
+	return tt_bsd_drop_error(errno);
+}
+
+int tt_bsd_drop_error(int errnum)
+{
+	switch (errnum) {
 	case ESRCH:
 		return -ENOENT;
 	case EPERM:
 	case EACCES:
 		return -EPERM;
 	default:
-		return -errno;
+		return -errnum;
 	}
 }
 

@@ -32,6 +32,10 @@ int tt_bsd_read_path(const int *mib, unsigned miblen, struct tt_image *out);
  * another -errno. */
 int tt_bsd_drop(const int *mib, unsigned miblen, const struct tt_conn *c);
 
+/* What a drop node's errno means to tt_backend_destroy: ESRCH (no such
+ * connection) -ENOENT, EPERM/EACCES -EPERM, anything else -errno. */
+int tt_bsd_drop_error(int errnum);
+
 /* Reads the TCP counters at mib and turns them into out with map (a
  * walker); the RTO fields are the caller's.  Returns 0 or -errno. */
 int tt_bsd_tcp_counters(const int *mib, unsigned miblen,
