@@ -1,12 +1,13 @@
 #!/bin/sh
 # bsd-check.sh - checks a BSD backend against real BSD headers, from Linux.
 #
-#   scripts/bsd-check.sh freebsd|netbsd|dragonfly SYSROOT [TARGET]
+#   scripts/bsd-check.sh freebsd|netbsd|openbsd|dragonfly|darwin SYSROOT [TARGET]
 #
 # SYSROOT holds the BSD's headers in usr/include (a real sysroot, or one
 # made by scripts/bsd-sysroot.sh from a source snapshot).  TARGET defaults to
 # x86_64-unknown-freebsd13.0 / x86_64-unknown-netbsd7.99 /
-# x86_64-unknown-dragonfly5.9.
+# x86_64-unknown-openbsd7.3, x86_64-unknown-dragonfly5.9,
+# x86_64-apple-macos11.
 #
 #  1. layout: tests/bsd/layout_dump.c, built natively on the project's own
 #     transcription of the records (tests/bsd/<os>_transcribed.h), prints
@@ -34,7 +35,9 @@ sysroot=$(cd "$2" && pwd) || exit 2
 case $os in
 freebsd) target=${3:-x86_64-unknown-freebsd13.0} ;;
 netbsd) target=${3:-x86_64-unknown-netbsd7.99} ;;
+openbsd) target=${3:-x86_64-unknown-openbsd7.3} ;;
 dragonfly) target=${3:-x86_64-unknown-dragonfly5.9} ;;
+darwin) target=${3:-x86_64-apple-macos11} ;; # macOS; or arm64-apple-macos11
 *) echo "bsd-check.sh: unknown system '$os'" >&2; exit 2 ;;
 esac
 [ -d "$sysroot/usr/include/sys" ] || { echo "bsd-check.sh: no $sysroot/usr/include/sys" >&2; exit 2; }
@@ -51,6 +54,7 @@ stubs=$tmp/stubs
 # The defines meson.build sets for that system.
 case $os in
 netbsd) sysdefs=-DTT_USE_REALLOCARR ;;
+darwin) sysdefs=-DTT_OWN_REALLOCARRAY ;;
 *) sysdefs= ;;
 esac
 
@@ -73,7 +77,17 @@ report() { # report NAME STATUS LOG
 }
 
 # ---- 1. layout
-if $HOSTCC -std=c11 -Wall -Wextra -Werror -DTT_BSD_TRANSCRIBED -Itests/bsd -Isrc/bsd \
+if [ "$os" = darwin ]; then
+	# macOS: the walker's transcription is src/bsd/darwin/layout.h itself
+	# (the pcblist_n records are private, absent from the SDK); its
+	# static assertions against xnu's headers, private parts included.
+	echo '#include "layout.h"' >"$tmp/layout_check.c"
+	# shellcheck disable=SC2086
+	n=$($CLANG $flags -DPRIVATE -E "$tmp/layout_check.c" 2>/dev/null | grep -o '_Static_assert' | wc -l)
+	# shellcheck disable=SC2086
+	$CLANG $flags -DPRIVATE -fsyntax-only "$tmp/layout_check.c" >"$tmp/log" 2>&1
+	report "layout: $n assertions from src/bsd/darwin/layout.h (-DPRIVATE)" $? "$tmp/log"
+elif $HOSTCC -std=c11 -Wall -Wextra -Werror -DTT_BSD_TRANSCRIBED -Itests/bsd -Isrc/bsd \
 	-Isrc/bsd/"$os" tests/bsd/layout_dump.c -o "$tmp/layout_dump" 2>"$tmp/log"; then
 	{
 		echo '#include <stddef.h>'

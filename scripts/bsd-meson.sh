@@ -2,7 +2,7 @@
 # bsd-meson.sh - configures (and, with a sysroot, builds) the library for a
 # BSD through meson, from Linux, and proves its list of source files.
 #
-#   scripts/bsd-meson.sh freebsd|netbsd|dragonfly BUILDDIR [SYSROOT]
+#   scripts/bsd-meson.sh freebsd|netbsd|openbsd|dragonfly|darwin BUILDDIR [SYSROOT]
 #
 #  1. configure: meson setup with cross/x86_64-<os>.ini and this machine's
 #     C compiler, no BSD headers needed (meson stops on a listed file that
@@ -25,7 +25,7 @@ os=$1
 dir=$2
 sysroot=${3:-}
 case $os in
-freebsd | netbsd | dragonfly) ;;
+freebsd | netbsd | openbsd | dragonfly | darwin) ;;
 *) echo "bsd-meson.sh: unknown system '$os'" >&2; exit 2 ;;
 esac
 
@@ -67,10 +67,19 @@ sysroot=$(cd "$sysroot" && pwd) || exit 2
 ./scripts/bsd-stubs.sh "$sysroot" "$aux/stubs" || exit 1
 printf "[constants]\nsysroot = '%s'\nstubs = '%s'\n" "$sysroot" "$(cd "$aux/stubs" && pwd)" \
 	>"$aux/sysroot.ini"
+extra=
+if [ "$os" = openbsd ]; then
+	# OpenBSD's stack protector refers to __guard_local, which each shared
+	# object gets from crtbeginS.o: not in a header sysroot.
+	printf "[built-in options]\nc_args = ['-idirafter', '%s', '-fno-stack-protector']\n" \
+		"$(cd "$aux/stubs" && pwd)" >"$aux/openbsd.ini"
+	extra="--cross-file $aux/openbsd.ini"
+fi
+[ "$os" = darwin ] && extra="--cross-file cross/darwin-sysroot.ini" # ld64.lld, llvm-ar
 rm -rf "$dir"
 # shellcheck disable=SC2086
 if ! meson setup "$dir" --cross-file "cross/x86_64-$os.ini" --cross-file "$aux/sysroot.ini" \
-	--cross-file cross/bsd-sysroot.ini $opts >"$log" 2>&1; then
+	--cross-file cross/bsd-sysroot.ini $extra $opts >"$log" 2>&1; then
 	cat "$log"
 	echo "bsd-meson: $os: meson setup with the sysroot FAILED"
 	exit 1

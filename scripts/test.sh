@@ -8,12 +8,12 @@
 #   libbsd     the library built with libbsd-overlay forced on, unit suites
 #   fuzz       each libFuzzer target for FUZZ_SECONDS (default 20)
 #   lint       cppcheck and clang-tidy over the library and the tool
-#   bsd-meson  the library configured through meson for FreeBSD, NetBSD and
-#              DragonFly
+#   bsd-meson  the library configured through meson for FreeBSD, NetBSD,
+#              OpenBSD, DragonFly and macOS
 #              with the cross files in cross/, its file list proven; also
 #              built with clang for each BSD whose sysroot is present
-#              (TT_FREEBSD_SYSROOT, TT_NETBSD_SYSROOT, TT_DRAGONFLY_SYSROOT;
-#              default
+#              (TT_FREEBSD_SYSROOT, TT_NETBSD_SYSROOT, TT_OPENBSD_SYSROOT,
+#              TT_DRAGONFLY_SYSROOT, TT_DARWIN_SYSROOT; default
 #              /tmp/sysroot-<bsd>, made by scripts/bsd-sysroot.sh)
 # Each step prints its test runner's summary; the last lines summarise all.
 # Usage: scripts/test.sh [--quick]   (--quick: the plain build and bsd-meson)
@@ -89,11 +89,13 @@ libbsd() {
 # happens only where a sysroot is, and says so loudly where it is not.
 bsd_meson() {
 	rc=0
-	for os in freebsd netbsd dragonfly; do
+	for os in freebsd netbsd openbsd dragonfly darwin; do
 		case $os in
 		freebsd) sysroot=${TT_FREEBSD_SYSROOT:-/tmp/sysroot-freebsd} ;;
 		netbsd) sysroot=${TT_NETBSD_SYSROOT:-/tmp/sysroot-netbsd} ;;
+		openbsd) sysroot=${TT_OPENBSD_SYSROOT:-/tmp/sysroot-openbsd} ;;
 		dragonfly) sysroot=${TT_DRAGONFLY_SYSROOT:-/tmp/sysroot-dragonfly} ;;
+		darwin) sysroot=${TT_DARWIN_SYSROOT:-/tmp/sysroot-darwin} ;;
 		esac
 		if [ -d "$sysroot/usr/include/sys" ]; then
 			./scripts/bsd-meson.sh $os build-$os "$sysroot" || rc=1

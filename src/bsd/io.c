@@ -17,12 +17,16 @@
  * between two calls, so more attempts only happen under extreme churn. */
 #define READ_ATTEMPTS 8
 
+/* xnu declares sysctl() with a non-const MIB; the others with a const one.
+ * None writes to it. */
+#define SYSCTL_MIB(mib) ((int *)(uintptr_t)(mib))
+
 int tt_bsd_sysctl_read(const int *mib, unsigned miblen, void **buf, size_t *len)
 {
 	*buf = NULL;
 	*len = 0;
 	size_t want = 0;
-	if (sysctl(mib, miblen, NULL, &want, NULL, 0) != 0)
+	if (sysctl(SYSCTL_MIB(mib), miblen, NULL, &want, NULL, 0) != 0)
 		return errno == ENOENT ? 0 : -errno;
 	for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
 		/* Room for what was created since the size was taken. */
@@ -33,7 +37,7 @@ int tt_bsd_sysctl_read(const int *mib, unsigned miblen, void **buf, size_t *len)
 		if (!p)
 			return -ENOMEM;
 		size_t got = cap;
-		if (sysctl(mib, miblen, p, &got, NULL, 0) == 0) {
+		if (sysctl(SYSCTL_MIB(mib), miblen, p, &got, NULL, 0) == 0) {
 			*buf = p;
 			*len = got;
 			return 0;
@@ -71,6 +75,22 @@ static void endpoint(struct sockaddr_storage *ss, int family, const uint8_t *add
 	}
 }
 
+int tt_bsd_read_path(const int *mib, unsigned miblen, struct tt_image *out)
+{
+	char *path = NULL;
+	size_t len = 0;
+	int err = tt_bsd_sysctl_read(mib, miblen, (void **)&path, &len);
+	if (err)
+		return err == -EPERM ? -EACCES : err;
+	if (!path || len == 0 || path[len - 1] != '\0' || len - 1 != strlen(path)) {
+		free(path);
+		return -EIO;
+	}
+	out->path = path;
+	out->len = len - 1;
+	return 0;
+}
+
 int tt_bsd_drop(const int *mib, unsigned miblen, const struct tt_conn *c)
 {
 	/* Listener rows never get here (src/common/set_entry.c): the drop
@@ -79,16 +99,21 @@ int tt_bsd_drop(const int *mib, unsigned miblen, const struct tt_conn *c)
 	struct sockaddr_storage addrs[2];
 	endpoint(&addrs[0], c->family, c->raddr, c->rport, c->rscope ? c->rscope : c->lscope);
 	endpoint(&addrs[1], c->family, c->laddr, c->lport, c->lscope);
-	if (sysctl(mib, miblen, NULL, NULL, addrs, sizeof(addrs)) == 0)
+	if (sysctl(SYSCTL_MIB(mib), miblen, NULL, NULL, addrs, sizeof(addrs)) == 0)
 		return 0;
-	switch (errno) {
+	return tt_bsd_drop_error(errno);
+}
+
+int tt_bsd_drop_error(int errnum)
+{
+	switch (errnum) {
 	case ESRCH:
 		return -ENOENT;
 	case EPERM:
 	case EACCES:
 		return -EPERM;
 	default:
-		return -errno;
+		return -errnum;
 	}
 }
 

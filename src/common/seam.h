@@ -29,6 +29,15 @@ static inline void *tt_reallocarray(void *p, size_t n, size_t size)
 	return reallocarr(&p, n, size) == 0 ? p : NULL;
 }
 #define tt_mallocarray(n, size) tt_reallocarray(NULL, (n), (size))
+#elif defined(TT_OWN_REALLOCARRAY)
+/* macOS: its libc has no reallocarray(3); the same overflow check. */
+static inline void *tt_reallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > (size_t)-1 / size)
+		return NULL;
+	return realloc(p, n * size);
+}
+#define tt_mallocarray(n, size) tt_reallocarray(NULL, (n), (size))
 #else
 #define tt_mallocarray(n, size) reallocarray(NULL, (n), (size))
 #define tt_reallocarray reallocarray

@@ -7,10 +7,12 @@
 
 #include "tcpmib.h"
 
+#include "darwin.h"
 #include "fixture_backend.h"
 #include "dragonfly.h"
 #include "freebsd.h"
 #include "netbsd.h"
+#include "openbsd.h"
 #include "seam.h"
 
 struct fx_state fx;
@@ -62,10 +64,18 @@ static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
 int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 {
 	const struct tt_bsd_source src = { read_list, NULL };
-	if (fx.os == FX_DRAGONFLY)
+	switch (fx.os) {
+	case FX_FREEBSD:
+		return tt_fbsd_collect(&src, req, col);
+	case FX_NETBSD:
+		return tt_nbsd_collect(&src, req, col);
+	case FX_DRAGONFLY:
 		return tt_dfly_collect(&src, req, col);
-	return fx.os == FX_FREEBSD ? tt_fbsd_collect(&src, req, col)
-				   : tt_nbsd_collect(&src, req, col);
+	case FX_DARWIN:
+		return tt_mac_collect(&src, req, col);
+	default:
+		return tt_obsd_collect(&src, req, col);
+	}
 }
 
 int tt_backend_owners(struct tt_owner_query *q)
@@ -74,11 +84,20 @@ int tt_backend_owners(struct tt_owner_query *q)
 	return 0;
 }
 
+/* OpenBSD: the real name lookup, on the KERN_FILE_BYPID fixture (the
+ * kernel's answer for one PID is that PID's part of it). */
 int tt_backend_image(uint32_t pid, struct tt_image *out)
 {
-	(void)pid;
 	memset(out, 0, sizeof(*out));
-	return -EOPNOTSUPP;
+	if (fx.os != FX_OPENBSD)
+		return -EOPNOTSUPP;
+	void *buf = NULL;
+	size_t len = 0;
+	int err = copy_out(&fx.files, &buf, &len);
+	if (!err)
+		err = tt_obsd_image(buf, len, pid, out);
+	free(buf);
+	return err;
 }
 
 /* In place of the drop nodes (tt_bsd_drop): records the call. */
@@ -97,6 +116,18 @@ static int drop_node(void *ctx, const struct tt_conn *c)
 int tt_backend_destroy(const struct tt_conn *c)
 {
 	const struct tt_nbsd_dropper d = { drop_node, NULL };
+	if (fx.os == FX_DARWIN)
+		return -EOPNOTSUPP; /* xnu has no drop node (darwin/sysctl.c) */
+	if (fx.os == FX_OPENBSD) {
+		/* The real request is built (and refused for a listener). */
+		struct {
+			uint64_t align[(1024 + 7) / 8];
+		} req;
+		if (ob_ident_size() > sizeof(req))
+			return -EIO;
+		int err = tt_obsd_drop_request(c, (struct tcp_ident_mapping *)(void *)&req);
+		return err ? err : drop_node(NULL, c);
+	}
 	return fx.os == FX_NETBSD ? tt_nbsd_destroy(&d, c) : drop_node(NULL, c);
 }
 
@@ -105,8 +136,10 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	(void)family;
 	memset(out, 0, sizeof(*out));
 	int err = fx.os == FX_FREEBSD	  ? tt_fbsd_tcp_mib(fx.stats.p, fx.stats.len, out)
+		  : fx.os == FX_NETBSD    ? tt_nbsd_tcp_mib(fx.stats.p, fx.stats.len, out)
 		  : fx.os == FX_DRAGONFLY ? tt_dfly_tcp_mib(fx.stats.p, fx.stats.len, out)
-					  : tt_nbsd_tcp_mib(fx.stats.p, fx.stats.len, out);
+		  : fx.os == FX_DARWIN    ? tt_mac_tcp_mib(fx.stats.p, fx.stats.len, out)
+					  : tt_obsd_tcp_mib(fx.stats.p, fx.stats.len, out);
 	out->rto_algorithm = MIB_TCP_RTO_VANJ;
 	out->max_conn = -1;
 	return err;

@@ -1,7 +1,7 @@
 /*
  * fixture_backend.h - TEST ONLY.  A backend that runs the real BSD read
  * sequences and walkers (tt_fbsd_collect, tt_nbsd_collect,
- * tt_dfly_collect) on buffers the
+ * tt_obsd_collect, tt_dfly_collect, tt_mac_collect) on buffers the
  * test built, so the whole front end can be exercised on BSD records:
  * rows, sorting, sizing, owners, statistics.
  */
@@ -13,7 +13,7 @@
 #include "bsd.h"
 #include "fixtures.h"
 
-enum fx_os { FX_FREEBSD, FX_NETBSD, FX_DRAGONFLY };
+enum fx_os { FX_FREEBSD, FX_NETBSD, FX_OPENBSD, FX_DRAGONFLY, FX_DARWIN };
 
 #define FX_MAX_READS 8
 #define FX_MAX_DROPS 4

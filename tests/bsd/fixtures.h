@@ -120,4 +120,74 @@ void df_file_len(struct bsd_buf *b, uint64_t f_size); /* a record claiming anoth
 struct bsd_buf df_tcpstat(const struct fx_tcpstat *s, size_t ncpus);
 size_t df_tcpstat_size(void);
 
+/* ---- OpenBSD: kern.file records (sockets by file; descriptors by PID),
+ * net.inet.tcp.stats, the net.inet.tcp.drop request. */
+
+#define OB_HIDDEN UINT64_MAX /* so_pcb of a socket, as non-root sees it */
+#define OB_DTYPE_VNODE 1
+
+struct ob_sock {
+	int family; /* 4 or 6 */
+	int tcps;
+	const char *laddr, *raddr; /* NULL: the unspecified address */
+	uint16_t lport, rport;
+	uint16_t lzone, rzone; /* embedded into a link-local address (KAME) */
+	uint64_t pcb; /* so_pcb: the inpcb's address, OB_HIDDEN, or 0 (none) */
+	uint32_t rtable;
+	int protocol; /* 0: IPPROTO_TCP */
+	uint32_t type; /* f_type; 0: DTYPE_SOCKET */
+};
+
+/* One kinfo_file record of socket r, as KERN_FILE_BYPID gives it for
+ * process pid named comm (pid 0, comm NULL: as KERN_FILE_BYFILE does). */
+void ob_file(struct bsd_buf *b, const struct ob_sock *r, uint32_t pid, const char *comm);
+/* A KERN_FILE_BYFILE list of the sockets r. */
+struct bsd_buf ob_list(const struct ob_sock *r, size_t n);
+size_t ob_file_size(void);
+struct bsd_buf ob_tcpstat(const struct fx_tcpstat *s, size_t extra);
+
+/* A struct tcp_ident_mapping, decoded. */
+struct ob_ident {
+	unsigned flen, ffamily, llen, lfamily;
+	uint16_t fport, lport; /* network order */
+	unsigned char faddr[16], laddr[16];
+	uint32_t fscope, lscope, rdomain;
+};
+size_t ob_ident_size(void);
+void ob_ident_decode(const void *req, struct ob_ident *out);
+
+
+/* ---- macOS: net.inet.tcp.pcblist_n, libproc socket records,
+ * net.inet.tcp.stats. */
+
+enum { MX_NO_SOCKET = 1, MX_NO_TCPCB = 2 }; /* mx_pcb.omit */
+
+struct mx_pcb {
+	unsigned vflag; /* FB_V4, FB_V6 (INP_IPV4, INP_IPV6) */
+	int tcps;
+	const char *laddr, *raddr; /* NULL: the unspecified address */
+	uint16_t lport, rport;
+	uint16_t lzone, rzone; /* embedded into a link-local address (KAME) */
+	uint64_t inpp; /* xi_inpp; 0 for a user-space (Skywalk) flow */
+	uint64_t gencnt;
+	uint32_t flags; /* inp_flags: IN6P_IPV6_V6ONLY */
+	int protocol; /* 0: IPPROTO_TCP; -1: 0 in the record (no socket) */
+	unsigned omit; /* MX_*: records the kernel left out */
+};
+
+/* A PCB's records as xnu's get_pcblist_n emits them: xinpcb_n, xsocket_n,
+ * two xsockbuf_n, xsockstat_n, xtcpcb_n, each padded to 8 bytes. */
+void mx_pcb(struct bsd_buf *b, const struct mx_pcb *r);
+size_t mx_pcb_size(void); /* all of one PCB's records */
+void mx_head(struct bsd_buf *b, uint64_t gen, uint32_t count); /* also the trailer */
+/* A whole list: head(gen), the records, trailer(tail_gen); with n == 0 the
+ * head alone, as xnu sends an empty list. */
+struct bsd_buf mx_list(uint64_t gen, uint64_t tail_gen, const struct mx_pcb *r, size_t n);
+/* One socket descriptor record (what sysctl.c collects through libproc):
+ * family 4 or 6, protocol 0 for TCP. */
+void mx_sock(struct bsd_buf *b, uint32_t pid, int family, int protocol, uint64_t pcb);
+void mx_sock_size(struct bsd_buf *b, uint32_t size); /* a record claiming another size */
+size_t mx_sock_rec_size(void);
+struct bsd_buf mx_tcpstat(const struct fx_tcpstat *s, size_t extra);
+
 #endif /* TT_BSD_FIXTURES_H */

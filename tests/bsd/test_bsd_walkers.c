@@ -1,7 +1,7 @@
 /*
  * test_bsd_walkers.c - the BSD record walkers alone, on a collector that
  * keeps what they offer: the exact tt_conn records (families, flags,
- * cookies, owners), buffers that end at an inaccessible page and are cut
+ * cookies, owners) for FreeBSD, NetBSD and OpenBSD, buffers that end at an inaccessible page and are cut
  * at every length, unaligned buffers, and errors from the collector.
  */
 #ifndef _GNU_SOURCE
@@ -20,6 +20,7 @@
 #include "freebsd.h"
 #include "guard.h"
 #include "netbsd.h"
+#include "openbsd.h"
 #include "run_suite.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -206,6 +207,96 @@ START_TEST(netbsd_every_cut_stays_inside_the_buffer)
 }
 END_TEST
 
+/* OpenBSD: cookies are the PCB addresses where the kernel shows them and
+ * positions where it hides them; zones come out of link-local addresses;
+ * the owner table keeps the lowest PID per socket. */
+START_TEST(openbsd_records_exactly)
+{
+	static const struct ob_sock s[] = {
+		{ 4, FX_ESTABLISHED, "192.0.2.1", "198.51.100.7", 443, 50001, 0, 0, 0xa000 },
+		{ 6, FX_TIME_WAIT, "fe80::1", "fe80::2", 22, 50002, 5, 5, 0xb000 },
+		{ 4, FX_LISTEN, NULL, NULL, 8080, 0, 0, 0, OB_HIDDEN },
+	};
+	struct bsd_buf b = ob_list(s, N(s));
+	struct bsd_buf files = { 0 };
+	ob_file(&files, &s[0], 70, "a");
+	ob_file(&files, &s[0], 50, "b");
+	ob_file(&files, &s[2], 60, "c");
+	struct ob_sock udp = s[0];
+	udp.protocol = 17;
+	ob_file(&files, &udp, 1, "d"); /* not TCP: ignored */
+	struct tt_obsd_owner o[8];
+	size_t n;
+	ck_assert_uint_eq(tt_obsd_owners_max(files.len), 4);
+	ck_assert_int_eq(tt_obsd_owners(files.p, files.len, o, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	struct tt_collector col = { 0 };
+	ck_assert_int_eq(tt_obsd_sockets_walk(b.p, b.len, o, n, &col), 0);
+	ck_assert_uint_eq(col.n, 3);
+	const struct tt_conn *c = &col.conns[0];
+	ck_assert_uint_eq(c->family, AF_INET);
+	ck_assert(bytes_are(c->laddr, AF_INET, "192.0.2.1"));
+	ck_assert(bytes_are(c->raddr, AF_INET, "198.51.100.7"));
+	ck_assert_uint_eq(c->lport, htons(443));
+	ck_assert_uint_eq(c->rport, htons(50001));
+	ck_assert_uint_eq(c->flags, TT_CONN_PID_KNOWN);
+	ck_assert_uint_eq(c->pid, 50);
+	ck_assert_uint_eq(c->cookie, 0xa000);
+	c = &col.conns[1];
+	ck_assert_uint_eq(c->family, AF_INET6);
+	ck_assert(bytes_are(c->laddr, AF_INET6, "fe80::1"));
+	ck_assert_uint_eq(c->lscope, 5);
+	ck_assert_uint_eq(c->rscope, 5);
+	ck_assert_uint_eq(c->state, MIB_TCP_STATE_TIME_WAIT);
+	ck_assert_uint_eq(c->pid, 0);
+	c = &col.conns[2];
+	ck_assert_uint_eq(c->pid, 60);
+	ck_assert_uint_eq(c->cookie, 2 * ob_file_size() + 1); /* hidden: the position */
+	capture_free(&col);
+	/* Without owners: no PID claimed. */
+	ck_assert_int_eq(tt_obsd_sockets_walk(b.p, b.len, NULL, 0, &col), 0);
+	ck_assert_uint_eq(col.conns[0].flags, 0);
+	capture_free(&col);
+	bsd_buf_free(&files);
+	bsd_buf_free(&b);
+}
+END_TEST
+
+START_TEST(openbsd_every_cut_stays_inside_the_buffer)
+{
+	static const struct ob_sock s[] = {
+		{ 4, FX_ESTABLISHED, "10.0.0.1", "10.0.0.2", 1, 2, 0, 0, 0x10 },
+		{ 6, FX_LISTEN, "2001:db8::1", NULL, 3, 0, 0, 0, 0x30 },
+	};
+	struct bsd_buf b = { 0 };
+	ob_file(&b, &s[0], 7, "seven");
+	ob_file(&b, &s[1], 8, "eight");
+	for (size_t len = 0; len <= b.len; len++) {
+		struct tt_guarded g = tt_guarded_alloc(len);
+		memcpy(g.buf, b.p, len);
+		bool whole = len % ob_file_size() == 0;
+		struct tt_collector col = { 0 };
+		int err = tt_obsd_sockets_walk(g.buf, len, NULL, 0, &col);
+		ck_assert_int_eq(err, whole ? 0 : -EOPNOTSUPP);
+		ck_assert_uint_eq(col.n, whole ? len / ob_file_size() : 0);
+		capture_free(&col);
+		struct tt_obsd_owner o[4];
+		size_t n;
+		ck_assert_int_eq(tt_obsd_owners(g.buf, len, o, &n), whole ? 0 : -EOPNOTSUPP);
+		struct tt_image img;
+		err = tt_obsd_image(g.buf, len, 8, &img);
+		ck_assert_int_eq(err, !whole ? -EOPNOTSUPP : len == b.len ? 0 : -ESRCH);
+		if (err == 0)
+			ck_assert_str_eq(img.path, "eight");
+		free(img.path);
+		struct tt_tcp_mib m;
+		(void)tt_obsd_tcp_mib(g.buf, len, &m);
+		tt_guarded_free(&g);
+	}
+	bsd_buf_free(&b);
+}
+END_TEST
+
 /* Kernel buffers are aligned, but the walkers do not rely on it. */
 START_TEST(unaligned_buffers)
 {
@@ -242,6 +333,17 @@ START_TEST(collector_errors_propagate)
 	ck_assert_int_eq(tt_nbsd_pcblist_walk(b.p, b.len, NULL, 0, &col), -ENOMEM);
 	capture_free(&col);
 	bsd_buf_free(&b);
+
+	static const struct ob_sock ob[] = {
+		{ 4, FX_LISTEN, "10.0.0.1", NULL, 3, 0, 0, 0, 0x30 },
+		{ 4, FX_LISTEN, "10.0.0.1", NULL, 4, 0, 0, 0, 0x40 },
+	};
+	b = ob_list(ob, N(ob));
+	col = (struct tt_collector){ .fail_at = 2 };
+	ck_assert_int_eq(tt_obsd_sockets_walk(b.p, b.len, NULL, 0, &col), -ENOMEM);
+	ck_assert_uint_eq(col.n, 1);
+	capture_free(&col);
+	bsd_buf_free(&b);
 }
 END_TEST
 
@@ -271,6 +373,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, netbsd_records_exactly);
 	tcase_add_test(tc, freebsd_every_cut_stays_inside_the_buffer);
 	tcase_add_test(tc, netbsd_every_cut_stays_inside_the_buffer);
+	tcase_add_test(tc, openbsd_records_exactly);
+	tcase_add_test(tc, openbsd_every_cut_stays_inside_the_buffer);
 	tcase_add_test(tc, unaligned_buffers);
 	tcase_add_test(tc, collector_errors_propagate);
 	tcase_add_test(tc, owner_table);
