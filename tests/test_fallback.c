@@ -22,20 +22,6 @@
 #include "sandbox.h"
 #include "table_fns.h"
 
-/* One table read the Windows way; returns malloc'd bytes and their size. */
-static unsigned char *fetch(const struct table_fn *f, ULONG *size_out, ULONG *err_out)
-{
-	ULONG size = 0, r;
-	unsigned char *t = NULL;
-	while ((r = f->call(t, &size, TRUE)) == ERROR_INSUFFICIENT_BUFFER) {
-		free(t);
-		t = malloc(size);
-	}
-	*err_out = r;
-	*size_out = r == NO_ERROR ? size : 0;
-	return t;
-}
-
 static int fds[32];
 static int nfds;
 
@@ -99,7 +85,7 @@ START_TEST(fallback_tables_equal_sock_diag)
 		if (socket(AF_NETLINK, SOCK_RAW, 4) >= 0)
 			_exit(3);
 		ULONG size, err;
-		unsigned char *t = fetch(f, &size, &err);
+		unsigned char *t = table_fn_fetch(f, &size, &err);
 		if (write(pipefd[1], &err, sizeof(err)) != sizeof(err) ||
 		    write(pipefd[1], &size, sizeof(size)) != sizeof(size) ||
 		    (size && write(pipefd[1], t, size) != (ssize_t)size))
@@ -108,7 +94,7 @@ START_TEST(fallback_tables_equal_sock_diag)
 	}
 	close(pipefd[1]);
 	ULONG size, err, csize = 0, cerr = 1;
-	unsigned char *mine = fetch(f, &size, &err);
+	unsigned char *mine = table_fn_fetch(f, &size, &err);
 	ck_assert_uint_eq(err, NO_ERROR);
 	ck_assert_int_eq(read(pipefd[0], &cerr, sizeof(cerr)), sizeof(cerr));
 	ck_assert_int_eq(read(pipefd[0], &csize, sizeof(csize)), sizeof(csize));
