@@ -8,7 +8,8 @@
  *  - the kernel's task iterator visits the reader's pid namespace by
  *    ascending PID (find_ge_pid), and the program writes PIDs of that
  *    namespace, so the first claim of a socket is its lowest holder, as in
- *    the scan (the order is checked; out of order, the records are sorted);
+ *    the scan (records are claimed as they are read, so a call needs one
+ *    64 KiB buffer; the order is checked, and broken it ends the walk);
  *  - the iterator sees processes that /proc refuses (their descriptors are
  *    behind a ptrace access check, PTRACE_MODE_READ_FSCREDS: a process with
  *    capabilities the caller lacks, PID 1 here, or another user's process).
@@ -22,8 +23,9 @@
  *
  * The program is loaded once per process, on first use (pthread_once), and
  * kept: the skeleton and the iterator link are the only global state.  Any
- * failure (no BTF, no CAP_BPF + CAP_PERFMON, seccomp, old kernel, a read
- * failing midway) makes the caller run the /proc scan instead.
+ * failure (no BTF, no CAP_BPF + CAP_PERFMON, seccomp, old kernel) makes the
+ * caller run the /proc scan instead; a read failing midway makes it run the
+ * scan for the owners still missing.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -54,10 +56,11 @@
  * load the program first runs the /proc scan instead: loading (BTF parse,
  * verifier, attach) costs more than a scan of a small table (bench/README.md,
  * "Owner sources").  Once loaded, the iterator answers every call. */
-#define TT_BPF_MIN_PENDING 256
+#define TT_BPF_MIN_PENDING 16384
 
-/* Records read per read() at first; the buffer doubles as needed. */
-#define FIRST_RECORDS ((size_t)4096)
+/* The read buffer: the whole of what a call allocates (SPEC's memory
+ * bound is the table + 64 KiB). */
+#define READ_BYTES ((size_t)64 * 1024)
 
 enum { NOT_TRIED, LOADED, REFUSED };
 
@@ -106,54 +109,6 @@ static void load(void)
 	atomic_store(&load_state, iter_link ? LOADED : REFUSED);
 }
 
-/* Reads the whole iterator output.  Returns the number of records (into
- * *out, from tt_malloc), or -1 when the iterator could not be read (the
- * caller falls back) and -ENOMEM. */
-static long read_records(struct tt_task_socket **out)
-{
-	int fd = bpf_iter_create(bpf_link__fd(iter_link));
-	if (fd < 0)
-		return -1;
-	size_t cap = FIRST_RECORDS, bytes = 0;
-	unsigned char *buf = tt_mallocarray(cap, sizeof(struct tt_task_socket));
-	long ret = -ENOMEM;
-	while (buf) {
-		size_t room = cap * sizeof(struct tt_task_socket) - bytes;
-		if (room == 0) {
-			unsigned char *more = tt_reallocarray(buf, 2 * cap, sizeof(struct tt_task_socket));
-			if (!more)
-				break;
-			buf = more;
-			cap *= 2;
-			continue;
-		}
-		ssize_t n = tt_sys_read(fd, buf + bytes, room);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || (n == 0 && bytes % sizeof(struct tt_task_socket) != 0)) {
-			ret = -1; /* failed midway */
-			break;
-		}
-		if (n == 0) {
-			*out = (struct tt_task_socket *)(void *)buf;
-			close(fd);
-			return (long)(bytes / sizeof(struct tt_task_socket));
-		}
-		bytes += (size_t)n;
-	}
-	free(buf);
-	close(fd);
-	return ret;
-}
-
-static int by_pid_fd(const void *a, const void *b)
-{
-	const struct tt_task_socket *x = a, *y = b;
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return x->fd < y->fd ? -1 : x->fd > y->fd;
-}
-
 /* True when /proc is the procfs of the caller's pid namespace: the
  * iterator's PIDs name the same processes there. */
 static bool proc_is_ours(int proc)
@@ -172,46 +127,116 @@ static bool out_of_files(int err)
 	return err == EMFILE || err == ENFILE || err == ENOMEM;
 }
 
-/* The claims of process pid, whose records are r[0..n): made only once
- * /proc shows one of its descriptors as the socket the iterator saw. */
-static int claim_process(int proc, struct tt_owner_query *q,
-			 const struct tt_task_socket *r, size_t n)
+/* The process whose records are being read. */
+struct walk {
+	int proc;
+	struct tt_owner_query *q;
+	uint32_t pid; /* 0: none yet */
+	int pdir; /* its /proc/<pid>, -1 when it is gone */
+	bool shown; /* /proc showed one of its sockets: it may claim */
+	bool refused; /* /proc refuses its descriptors: it claims nothing */
+	bool owns; /* a claim of it gave a row its owner */
+};
+
+/* Ends the current process: its identity key, as the scan records it. */
+static int end_process(struct walk *w)
 {
-	char name[16];
-	snprintf(name, sizeof(name), "%u", (unsigned)r[0].pid);
-	int pdir = tt_sys_openat(proc, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (pdir < 0)
-		return out_of_files(errno) ? -ENOMEM : 0; /* exited */
-	bool shown = false, owns = false;
 	int err = 0;
-	for (size_t i = 0; i < n && tt_owner_pending(q) > 0; i++) {
-		if (!shown) {
-			char path[24], link[TT_SOCKET_LINK_MAX];
-			snprintf(path, sizeof(path), "fd/%u", (unsigned)r[i].fd);
-			ssize_t len = tt_sys_readlinkat(pdir, path, link, sizeof(link));
-			if (len < 0 && (errno == EACCES || errno == EPERM))
-				break; /* /proc refuses this process: the scan sees none */
-			if (len < 0 && out_of_files(errno)) {
-				err = -ENOMEM;
-				break;
-			}
-			uint32_t inode;
-			if (len <= 0 || !tt_parse_socket_link(link, (size_t)len, &inode) ||
-			    inode != r[i].inode)
-				continue; /* closed or replaced since the walk */
-			shown = true;
-		}
-		if (tt_owner_claim(q, r[i].inode, r[i].pid))
-			owns = true;
-	}
-	if (!err && owns && tt_owner_wants_process_keys(q)) {
+	if (w->pdir >= 0 && w->owns && tt_owner_wants_process_keys(w->q)) {
 		uint64_t key;
 		int kthread;
-		if (tt_procfs_process_key(pdir, &key, &kthread) == 0)
-			err = tt_owner_process_key(q, r[0].pid, key);
+		if (tt_procfs_process_key(w->pdir, &key, &kthread) == 0)
+			err = tt_owner_process_key(w->q, w->pid, key);
 	}
-	close(pdir);
+	if (w->pdir >= 0)
+		close(w->pdir);
+	w->pdir = -1;
 	return err;
+}
+
+/* One record: claims are made only once /proc shows one of the process's
+ * descriptors as the socket the iterator saw. */
+static int visit(struct walk *w, const struct tt_task_socket *r)
+{
+	if (r->pid != w->pid) {
+		int err = end_process(w);
+		if (err)
+			return err;
+		char name[16];
+		snprintf(name, sizeof(name), "%u", (unsigned)r->pid);
+		w->pid = r->pid;
+		w->shown = w->refused = w->owns = false;
+		w->pdir = tt_sys_openat(w->proc, name,
+					O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (w->pdir < 0 && out_of_files(errno))
+			return -ENOMEM;
+	}
+	if (w->pdir < 0 || w->refused)
+		return 0; /* exited, or refused */
+	if (!w->shown) {
+		char path[24], link[TT_SOCKET_LINK_MAX];
+		snprintf(path, sizeof(path), "fd/%u", (unsigned)r->fd);
+		ssize_t len = tt_sys_readlinkat(w->pdir, path, link, sizeof(link));
+		if (len < 0 && (errno == EACCES || errno == EPERM)) {
+			w->refused = true; /* the scan sees none of its sockets */
+			return 0;
+		}
+		if (len < 0 && out_of_files(errno))
+			return -ENOMEM;
+		uint32_t inode;
+		if (len <= 0 || !tt_parse_socket_link(link, (size_t)len, &inode) ||
+		    inode != r->inode)
+			return 0; /* closed or replaced since the walk */
+		w->shown = true;
+	}
+	if (tt_owner_claim(w->q, r->inode, r->pid))
+		w->owns = true;
+	return 0;
+}
+
+/* Reads the iterator and claims as it goes, stopping once every socket has
+ * its owner.  Returns 0, -ENOMEM, or 1 when the iterator failed midway or
+ * broke PID order (the caller then lets the /proc scan find the owners
+ * still missing: every claim made so far is a lowest holder, since the
+ * processes before the failing one were read whole). */
+static int walk(struct walk *w)
+{
+	int fd = bpf_iter_create(bpf_link__fd(iter_link));
+	if (fd < 0)
+		return 1;
+	unsigned char *buf = tt_malloc(READ_BYTES);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	size_t have = 0; /* bytes of a partial record kept at buf[0] */
+	int ret = 0;
+	while (ret == 0 && tt_owner_pending(w->q) > 0) {
+		ssize_t n = tt_sys_read(fd, buf + have, READ_BYTES - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (n == 0 && have != 0)) {
+			ret = 1;
+			break;
+		}
+		if (n == 0)
+			break;
+		size_t len = have + (size_t)n, at = 0;
+		for (; ret == 0 && len - at >= sizeof(struct tt_task_socket);
+		     at += sizeof(struct tt_task_socket)) {
+			struct tt_task_socket r;
+			memcpy(&r, buf + at, sizeof(r));
+			if (r.pid < w->pid)
+				ret = 1; /* never, from find_ge_pid: no order to trust */
+			else
+				ret = visit(w, &r);
+		}
+		have = len - at;
+		memmove(buf, buf + at, have);
+	}
+	free(buf);
+	close(fd);
+	return ret;
 }
 
 int tt_bpf_owners(struct tt_owner_query *q)
@@ -237,33 +262,17 @@ int tt_bpf_owners(struct tt_owner_query *q)
 		close(proc);
 		return 1;
 	}
-	struct tt_task_socket *r = NULL;
-	long n = read_records(&r);
-	if (n < 0) {
-		close(proc);
-		return n == -ENOMEM ? -ENOMEM : 1;
-	}
-	for (long i = 1; i < n; i++) {
-		if (r[i].pid < r[i - 1].pid) {
-			qsort(r, (size_t)n, sizeof(*r), by_pid_fd);
-			break;
-		}
-	}
-	int err = 0;
-	for (size_t i = 0; i < (size_t)n && !err && tt_owner_pending(q) > 0;) {
-		size_t end = i + 1;
-		while (end < (size_t)n && r[end].pid == r[i].pid)
-			end++;
-		err = claim_process(proc, q, r + i, end - i);
-		i = end;
-	}
-	free(r);
+	struct walk w = { .proc = proc, .q = q, .pdir = -1 };
+	int ret = walk(&w);
+	int err = end_process(&w);
 	close(proc);
+	if (err)
+		return err;
 #ifdef TT_TESTING
-	if (!err)
+	if (ret == 0)
 		atomic_fetch_add(&answered, 1);
 #endif
-	return err;
+	return ret;
 }
 
 #ifdef TT_TESTING

@@ -11,9 +11,10 @@ struct tt_owner_query;
 
 #ifdef TT_BPF_OWNERS
 /* Answers q from the iterator.  Returns 0 when it did, -ENOMEM when memory
- * ran out, and 1 when it cannot answer (not loaded, not permitted, forced
- * off by TCPTABLE_OWNERS=proc, failed midway, /proc of another pid
- * namespace): then q is untouched and the caller runs the /proc scan. */
+ * ran out, and 1 when it could not (not loaded, not permitted, forced off by
+ * TCPTABLE_OWNERS=proc, /proc of another pid namespace: q untouched; failed
+ * midway: q holds the lowest holders found so far): the caller then runs
+ * the /proc scan for the owners still missing. */
 int tt_bpf_owners(struct tt_owner_query *q);
 #ifdef TT_TESTING
 /* Queries the iterator answered since the process started, and whether it
