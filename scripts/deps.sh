@@ -3,7 +3,7 @@
 # are missing (as root, or through sudo).  Safe to run again.
 set -eu
 pkgs="meson ninja-build pkg-config gcc g++ clang libclang-rt-14-dev libmnl-dev libbsd-dev
-check valgrind iproute2 man-db binutils clang-tidy cppcheck x11proto-dev"
+check valgrind iproute2 man-db binutils clang-tidy cppcheck x11proto-dev libbpf-dev bpftool"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
