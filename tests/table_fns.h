@@ -39,4 +39,8 @@ extern const size_t table_fn_count;
  * listener, a connected pair for the connection), so the count is alike. */
 unsigned table_fn_rows(const struct table_fn *f, unsigned listeners, unsigned connections);
 
+/* One table read the Windows way (sizing call, then fill, again while it
+ * grows); returns malloc'd bytes, their size (0 on error) and the result. */
+unsigned char *table_fn_fetch(const struct table_fn *f, ULONG *size_out, ULONG *err_out);
+
 #endif /* TT_TABLE_FNS_H */
