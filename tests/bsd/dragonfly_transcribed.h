@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <netinet/in.h> /* IPPROTO_TCP */
+#include <netinet/in.h> /* IPPROTO_TCP, IPPROTO_UDP */
 
 /* netinet/tcp_fsm.h: DragonFly's own numbering.  TCPS_TERMINATING (a
  * tcpcb being destroyed) takes 0 and every classic state is one higher
@@ -94,6 +94,15 @@ struct xtcpcb {
 	uint64_t xt_alignment_hack;
 };
 
+/* netinet/in_pcb.h: struct xinpcb, 472 bytes (net.inet.udp.pcblist): the
+ * same copies without the tcpcb. */
+struct xinpcb {
+	uint64_t xi_len; /* size_t */
+	struct tt_df_inpcb xi_inp;
+	struct tt_df_xsocket xi_socket;
+	uint64_t xi_alignment_hack;
+};
+
 /* sys/kinfo.h: struct kinfo_file, 72 bytes (kern.file). */
 struct kinfo_file {
 	uint64_t f_size; /* size_t */
@@ -132,6 +141,22 @@ struct tcp_stats {
 	uint64_t tt_opaque9[58];
 };
 
+/* netinet/udp_var.h: struct udpstat, 128 bytes (16 u_long, padded to a
+ * cache line); net.inet.udp.stats is an array of them, one per CPU. */
+struct udpstat {
+	uint64_t udps_ipackets;
+	uint64_t udps_hdrops;
+	uint64_t udps_badsum;
+	uint64_t tt_opaque1;
+	uint64_t udps_badlen;
+	uint64_t udps_noport;
+	uint64_t udps_noportbcast;
+	uint64_t udps_fullsock;
+	uint64_t tt_opaque2[2];
+	uint64_t udps_opackets;
+	uint64_t tt_opaque3[5];
+};
+
 _Static_assert(sizeof(struct tt_df_inpcb) == 288, "inpcb");
 _Static_assert(offsetof(struct tt_df_inpcb, inp_lport) == 46, "inp_lport");
 _Static_assert(offsetof(struct tt_df_inpcb, inp_laddr) == 76, "inp_laddr");
@@ -144,6 +169,8 @@ _Static_assert(sizeof(struct tt_df_xsocket) == 168, "xsocket");
 _Static_assert(offsetof(struct tt_df_xsocket, xso_protocol) == 32, "xso_protocol");
 _Static_assert(sizeof(struct xtcpcb) == 1096, "xtcpcb");
 _Static_assert(offsetof(struct xtcpcb, xt_socket) == 920, "xt_socket");
+_Static_assert(sizeof(struct xinpcb) == 472, "xinpcb");
+_Static_assert(sizeof(struct udpstat) == 128, "udpstat");
 _Static_assert(sizeof(struct kinfo_file) == 72, "kinfo_file");
 _Static_assert(offsetof(struct kinfo_file, f_type) == 32, "f_type");
 _Static_assert(offsetof(struct kinfo_file, f_data) == 56, "f_data");

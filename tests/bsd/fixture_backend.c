@@ -24,6 +24,8 @@ void fx_reset(void)
 	bsd_buf_free(&fx.pcb6);
 	bsd_buf_free(&fx.files);
 	bsd_buf_free(&fx.stats);
+	bsd_buf_free(&fx.udp);
+	bsd_buf_free(&fx.udpstats);
 	memset(&fx, 0, sizeof(fx));
 }
 
@@ -56,6 +58,8 @@ static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
 	}
 	case TT_BSD_PCB6:
 		return copy_out(&fx.pcb6, buf, len);
+	case TT_BSD_UDP:
+		return copy_out(&fx.udp, buf, len);
 	default:
 		return copy_out(&fx.files, buf, len);
 	}
@@ -145,10 +149,16 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	return err;
 }
 
-/* No UDP source on this platform yet: GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
+/* Where the platform's UDP counters are read: its mapping of fx.udpstats;
+ * elsewhere GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
 int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 {
 	(void)family;
-	(void)out;
-	return -EOPNOTSUPP;
+	memset(out, 0, sizeof(*out));
+	switch (fx.os) {
+	case FX_DRAGONFLY:
+		return tt_dfly_udp_mib(fx.udpstats.p, fx.udpstats.len, out);
+	default:
+		return -EOPNOTSUPP;
+	}
 }

@@ -27,9 +27,11 @@ struct fx_state {
 	struct bsd_buf pcb6; /* NetBSD's IPv6 list */
 	struct bsd_buf files;
 	struct bsd_buf stats;
-	int read_err[3]; /* per enum tt_bsd_list: returned instead of data */
+	struct bsd_buf udp; /* the UDP list (TT_BSD_UDP) */
+	struct bsd_buf udpstats; /* net.inet.udp.stats */
+	int read_err[TT_BSD_UDP + 1]; /* per enum tt_bsd_list: returned instead of data */
 	/* Observations: reads per enum tt_bsd_list. */
-	int reads[3];
+	int reads[TT_BSD_UDP + 1];
 	/* SetTcpEntry: the drop-node calls, in order, with the connection
 	 * as each node was given it (its family picks the node), and what
 	 * each returns (0 unless set; -ENOENT: no such connection). */

@@ -119,6 +119,18 @@ void df_file_len(struct bsd_buf *b, uint64_t f_size); /* a record claiming anoth
  * CPU's number (1, 2, ...). */
 struct bsd_buf df_tcpstat(const struct fx_tcpstat *s, size_t ncpus);
 size_t df_tcpstat_size(void);
+/* net.inet.udp.pcblist: struct xinpcb records (tcps and stale_so unused;
+ * protocol 0: IPPROTO_UDP). */
+void df_udp(struct bsd_buf *b, const struct df_pcb *r);
+size_t df_udp_size(void);
+struct bsd_buf df_udp_list(const struct df_pcb *r, size_t n);
+/* One struct udpstat per CPU, each with the counters of s times the CPU's
+ * number (1, 2, ...). */
+struct df_udpstat {
+	uint64_t ipackets, hdrops, badsum, badlen, noport, noportbcast, fullsock, opackets;
+};
+struct bsd_buf df_udpstat(const struct df_udpstat *s, size_t ncpus);
+size_t df_udpstat_size(void);
 
 /* ---- OpenBSD: kern.file records (sockets by file; descriptors by PID),
  * net.inet.tcp.stats, the net.inet.tcp.drop request. */

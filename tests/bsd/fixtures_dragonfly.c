@@ -24,12 +24,9 @@ size_t df_tcpstat_size(void)
 	return sizeof(struct tcp_stats);
 }
 
-void df_pcb(struct bsd_buf *b, const struct df_pcb *r)
+/* The inpcb both lists carry. */
+static void df_inpcb(struct tt_df_inpcb *inp, const struct df_pcb *r)
 {
-	struct xtcpcb x;
-	memset(&x, 0, sizeof(x));
-	x.xt_len = r->len ? r->len : sizeof(x);
-	struct tt_df_inpcb *inp = &x.xt_inp;
 	inp->inp_af = r->family == 4   ? TT_DF_AF_INET
 		      : r->family == 6 ? TT_DF_AF_INET6
 				       : (uint8_t)r->family;
@@ -47,6 +44,14 @@ void df_pcb(struct bsd_buf *b, const struct df_pcb *r)
 		memcpy(inp->in6p_faddr, ra, 16);
 	}
 	inp->inp_socket = r->so;
+}
+
+void df_pcb(struct bsd_buf *b, const struct df_pcb *r)
+{
+	struct xtcpcb x;
+	memset(&x, 0, sizeof(x));
+	x.xt_len = r->len ? r->len : sizeof(x);
+	df_inpcb(&x.xt_inp, r);
 	x.xt_tp.t_state = r->tcps + TCPS_CLOSED - FX_CLOSED; /* -1: TCPS_TERMINATING */
 	uint64_t xso = r->so ? r->so : r->stale_so;
 	if (xso) {
@@ -111,6 +116,57 @@ struct bsd_buf df_tcpstat(const struct fx_tcpstat *s, size_t ncpus)
 		t.tcps_rcvbadoff = k * s->rcvbadoff;
 		t.tcps_rcvshort = k * s->rcvshort;
 		memcpy(bsd_buf_grow(&b, sizeof(t)), &t, sizeof(t));
+	}
+	return b;
+}
+
+size_t df_udp_size(void)
+{
+	return sizeof(struct xinpcb);
+}
+
+void df_udp(struct bsd_buf *b, const struct df_pcb *r)
+{
+	struct xinpcb x;
+	memset(&x, 0, sizeof(x));
+	x.xi_len = r->len ? r->len : sizeof(x);
+	df_inpcb(&x.xi_inp, r);
+	if (r->so) {
+		x.xi_socket.xso_len = sizeof(x.xi_socket);
+		x.xi_socket.xso_so = r->so;
+		x.xi_socket.xso_protocol = r->protocol ? r->protocol : IPPROTO_UDP;
+	}
+	memcpy(bsd_buf_grow(b, sizeof(x)), &x, sizeof(x));
+}
+
+struct bsd_buf df_udp_list(const struct df_pcb *r, size_t n)
+{
+	struct bsd_buf b = { 0 };
+	for (size_t i = 0; i < n; i++)
+		df_udp(&b, &r[i]);
+	return b;
+}
+
+size_t df_udpstat_size(void)
+{
+	return sizeof(struct udpstat);
+}
+
+struct bsd_buf df_udpstat(const struct df_udpstat *s, size_t ncpus)
+{
+	struct bsd_buf b = { 0 };
+	for (uint64_t k = 1; k <= ncpus; k++) {
+		struct udpstat u;
+		memset(&u, 0x55, sizeof(u)); /* the counters not read */
+		u.udps_ipackets = k * s->ipackets;
+		u.udps_hdrops = k * s->hdrops;
+		u.udps_badsum = k * s->badsum;
+		u.udps_badlen = k * s->badlen;
+		u.udps_noport = k * s->noport;
+		u.udps_noportbcast = k * s->noportbcast;
+		u.udps_fullsock = k * s->fullsock;
+		u.udps_opackets = k * s->opackets;
+		memcpy(bsd_buf_grow(&b, sizeof(u)), &u, sizeof(u));
 	}
 	return b;
 }

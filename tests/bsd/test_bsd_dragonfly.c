@@ -412,6 +412,143 @@ START_TEST(statistics_summed_over_cpus)
 }
 END_TEST
 
+/* net.inet.udp.pcblist (struct xinpcb): every bound UDP socket, with its
+ * owner; an unbound one (port 0, as the padding records are) is not
+ * listed; a socket of another protocol is skipped; [::] is IPv6 only
+ * (DragonFly has no v4-mapped sockets).  The TCP list is not read. */
+static const struct df_pcb udp[] = {
+	{ 4, 0, NULL, NULL, 53, 0, 0, 0, SO_A },
+	{ 4, 0, "127.0.0.1", "127.0.0.1", 5000, 53, 0, 0, SO_B },
+	{ 4, 0, NULL, NULL, 0, 0, 0, 0, SO_C }, /* unbound */
+	{ 6, 0, NULL, NULL, 53, 0, 0, 0, SO_D },
+	{ 6, 0, "fe80::1", NULL, 546, 0, 3, 0, SO_A },
+	{ 4, 0, "10.0.0.1", NULL, 7, 0, 0, 0, SO_C, 6 }, /* not UDP */
+};
+
+static void serve_udp(void)
+{
+	fx.udp = df_udp_list(udp, N(udp));
+	own(100, SO_A);
+	own(200, SO_B);
+	own(300, SO_C);
+	own(400, SO_D);
+}
+
+START_TEST(udp_rows_and_owners)
+{
+	serve_udp();
+	ULONG size = 0;
+	ck_assert_uint_eq(GetExtendedUdpTable(NULL, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	PMIB_UDPTABLE_OWNER_PID t = malloc(size);
+	ck_assert_uint_eq(GetExtendedUdpTable(t, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0),
+			  NO_ERROR);
+	ck_assert_uint_eq(t->dwNumEntries, 2);
+	ck_assert_uint_eq(ROW(t, 0).dwLocalAddr, 0);
+	ck_assert_uint_eq(ROW(t, 0).dwLocalPort, htons(53));
+	ck_assert_uint_eq(ROW(t, 0).dwOwningPid, 100);
+	ck_assert_uint_eq(ROW(t, 1).dwLocalAddr, htonl(INADDR_LOOPBACK));
+	ck_assert_uint_eq(ROW(t, 1).dwLocalPort, htons(5000));
+	ck_assert_uint_eq(ROW(t, 1).dwOwningPid, 200);
+	free(t);
+
+	size = 0;
+	ck_assert_uint_eq(GetExtendedUdpTable(NULL, &size, TRUE, AF_INET6, UDP_TABLE_OWNER_PID, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	PMIB_UDP6TABLE_OWNER_PID t6 = malloc(size);
+	ck_assert_uint_eq(GetExtendedUdpTable(t6, &size, TRUE, AF_INET6, UDP_TABLE_OWNER_PID, 0),
+			  NO_ERROR);
+	ck_assert_uint_eq(t6->dwNumEntries, 2);
+	static const UCHAR any[16] = { 0 };
+	ck_assert_mem_eq(ROW(t6, 0).ucLocalAddr, any, 16);
+	ck_assert_uint_eq(ROW(t6, 0).dwLocalPort, htons(53));
+	ck_assert_uint_eq(ROW(t6, 0).dwOwningPid, 400);
+	ck_assert_uint_eq(ROW(t6, 1).ucLocalAddr[0], 0xfe);
+	ck_assert_uint_eq(ROW(t6, 1).dwLocalScopeId, 3);
+	ck_assert_uint_eq(ROW(t6, 1).dwLocalPort, htons(546));
+	ck_assert_uint_eq(ROW(t6, 1).dwOwningPid, 100);
+	free(t6);
+	ck_assert_int_gt(fx.reads[TT_BSD_UDP], 0);
+	ck_assert_int_eq(fx.reads[TT_BSD_PCB], 0);
+}
+END_TEST
+
+/* A UDP copy cut inside a record, or of another xinpcb size: not
+ * supported, nothing written to the caller's buffer (a guard page). */
+START_TEST(udp_cut_or_resized_records_are_not_supported)
+{
+	struct bsd_buf whole = df_udp_list(udp, N(udp));
+	for (size_t cut = 1; cut < whole.len; cut += 37) {
+		if (cut % df_udp_size() == 0)
+			continue;
+		bsd_buf_free(&fx.udp);
+		fx.udp = bsd_buf_cut(&whole, cut);
+		struct tt_guarded g = tt_guarded_alloc(4096);
+		ULONG size = 4096;
+		ck_assert_uint_eq(GetExtendedUdpTable(g.buf, &size, TRUE, AF_INET,
+						      UDP_TABLE_OWNER_PID, 0),
+				  ERROR_NOT_SUPPORTED);
+		ck_assert_uint_eq(size, 4096);
+		ck_assert(tt_pattern_intact(g.map, g.map + g.body));
+		tt_guarded_free(&g);
+	}
+	bsd_buf_free(&whole);
+	struct df_pcb r = udp[0];
+	r.len = df_udp_size() + 8;
+	bsd_buf_free(&fx.udp);
+	df_udp(&fx.udp, &r);
+	ULONG size = 0;
+	ck_assert_uint_eq(GetUdpTable(NULL, &size, TRUE), ERROR_NOT_SUPPORTED);
+}
+END_TEST
+
+/* net.inet.udp.stats is one struct udpstat per network CPU: summed. */
+START_TEST(udp_statistics_summed_over_cpus)
+{
+	serve_udp();
+	const struct df_udpstat s = { .ipackets = 100, .hdrops = 1, .badsum = 2, .badlen = 3,
+				      .noport = 4, .noportbcast = 5, .fullsock = 6,
+				      .opackets = 50 };
+	fx.udpstats = df_udpstat(&s, 3); /* sums are 6x */
+	MIB_UDPSTATS st;
+	ck_assert_uint_eq(GetUdpStatistics(&st), NO_ERROR);
+	ck_assert_uint_eq(st.dwInDatagrams, 6 * (100 - 21));
+	ck_assert_uint_eq(st.dwNoPorts, 6 * 9);
+	ck_assert_uint_eq(st.dwInErrors, 6 * 12);
+	ck_assert_uint_eq(st.dwOutDatagrams, 300);
+	ck_assert_uint_eq(st.dwNumAddrs, 2);
+	const size_t bad[] = { 3 * df_udpstat_size() - 8, df_udpstat_size() + 1, 0 };
+	for (size_t i = 0; i < N(bad); i++) {
+		fx.udpstats.len = bad[i];
+		ck_assert_uint_eq(GetUdpStatistics(&st), ERROR_NOT_SUPPORTED);
+	}
+}
+END_TEST
+
+/* Every allocation of a UDP owner-table call fails in turn. */
+START_TEST(udp_allocation_failures)
+{
+	serve_udp();
+	ULONG room = 1 << 16;
+	void *buf = malloc(room);
+	ULONG size = room;
+	tt_hooks_reset();
+	ck_assert_uint_eq(GetExtendedUdpTable(buf, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0),
+			  NO_ERROR);
+	long allocs = tt_hooks_allocs();
+	ck_assert_int_ge(allocs, 3); /* the list, kern.file, the owner table, ... */
+	for (long k = 1; k <= allocs; k++) {
+		tt_hooks_reset();
+		tt_hooks.fail_alloc_at = k;
+		size = room;
+		DWORD rc = GetExtendedUdpTable(buf, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0);
+		ck_assert_msg(rc == ERROR_NOT_ENOUGH_MEMORY, "allocation %ld: %u", k, (unsigned)rc);
+	}
+	tt_hooks_reset();
+	free(buf);
+}
+END_TEST
+
 /* Every allocation of a call fails in turn: the documented error, no
  * leak (the sanitizer and valgrind builds check), never a crash. */
 START_TEST(allocation_failures)
@@ -441,6 +578,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, kill_goes_to_the_drop_node);
 	tcase_add_test(tc, statistics_summed_over_cpus);
 	tcase_add_test(tc, allocation_failures);
+	tcase_add_test(tc, udp_rows_and_owners);
+	tcase_add_test(tc, udp_cut_or_resized_records_are_not_supported);
+	tcase_add_test(tc, udp_statistics_summed_over_cpus);
+	tcase_add_test(tc, udp_allocation_failures);
 	suite_add_tcase(s, tc);
 	return s;
 }

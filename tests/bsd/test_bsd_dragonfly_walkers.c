@@ -62,7 +62,7 @@ START_TEST(records_exactly)
 	struct tt_bsd_owner *o = owner_table(&n);
 	ck_assert_uint_eq(n, 2);
 	struct tt_collector col = { 0 };
-	ck_assert_int_eq(tt_dfly_pcblist_walk(b.p, b.len, o, n, &col), 0);
+	ck_assert_int_eq(tt_dfly_pcblist_walk(b.p, b.len, TT_PROTO_TCP, o, n, &col), 0);
 	ck_assert_uint_eq(col.n, 4); /* the padding record is none */
 
 	const struct tt_conn *c = &col.conns[0];
@@ -99,7 +99,7 @@ START_TEST(records_exactly)
 
 	/* Without an owner table: no PIDs claimed. */
 	capture_free(&col);
-	ck_assert_int_eq(tt_dfly_pcblist_walk(b.p, b.len, NULL, 0, &col), 0);
+	ck_assert_int_eq(tt_dfly_pcblist_walk(b.p, b.len, TT_PROTO_TCP, NULL, 0, &col), 0);
 	ck_assert_uint_eq(col.n, 4);
 	for (size_t i = 0; i < col.n; i++)
 		ck_assert(!(col.conns[i].flags & TT_CONN_PID_KNOWN));
@@ -119,7 +119,7 @@ START_TEST(refused_copy_offers_nothing)
 	struct bsd_buf b = df_list(r, N(r));
 	b.len -= 8; /* whole records of the claimed sizes */
 	struct tt_collector col = { 0 };
-	ck_assert_int_eq(tt_dfly_pcblist_walk(b.p, b.len, NULL, 0, &col), -EOPNOTSUPP);
+	ck_assert_int_eq(tt_dfly_pcblist_walk(b.p, b.len, TT_PROTO_TCP, NULL, 0, &col), -EOPNOTSUPP);
 	ck_assert_uint_eq(col.n, 0);
 	bsd_buf_free(&b);
 }
@@ -139,7 +139,7 @@ START_TEST(every_cut_stays_inside_the_buffer)
 		struct tt_guarded g = tt_guarded_alloc(len);
 		memcpy(g.buf, b.p, len);
 		struct tt_collector col = { 0 };
-		int err = tt_dfly_pcblist_walk(g.buf, len, NULL, 0, &col);
+		int err = tt_dfly_pcblist_walk(g.buf, len, TT_PROTO_TCP, NULL, 0, &col);
 		if (len % df_pcb_size() == 0) {
 			ck_assert_int_eq(err, 0);
 			ck_assert_uint_eq(col.n, len / df_pcb_size());
@@ -181,6 +181,58 @@ START_TEST(every_cut_stays_inside_the_buffer)
 }
 END_TEST
 
+/* The UDP walker and counters on every cut of their copies, against the
+ * guard page: whole xinpcb records or -EBADMSG, whole udpstats or
+ * -EOPNOTSUPP; a TCP copy read as UDP (or the other way) is refused. */
+START_TEST(udp_every_cut_stays_inside_the_buffer)
+{
+	struct bsd_buf b = df_udp_list(set, N(set)); /* every one bound */
+	const struct df_udpstat s = { .ipackets = 10, .opackets = 7 };
+	struct bsd_buf stats = df_udpstat(&s, 2);
+	for (size_t len = 0; len <= b.len; len++) {
+		struct tt_guarded g = tt_guarded_alloc(len);
+		memcpy(g.buf, b.p, len);
+		struct tt_collector col = { 0 };
+		int err = tt_dfly_pcblist_walk(g.buf, len, TT_PROTO_UDP, NULL, 0, &col);
+		if (len % df_udp_size() == 0) {
+			ck_assert_int_eq(err, 0);
+			ck_assert_uint_eq(col.n, len / df_udp_size());
+			for (size_t i = 0; i < col.n; i++)
+				ck_assert_uint_eq(col.conns[i].state, 0);
+		} else {
+			ck_assert_msg(err == -EBADMSG, "cut at %zu: %d", len, err);
+			ck_assert_uint_eq(col.n, 0);
+		}
+		capture_free(&col);
+		tt_guarded_free(&g);
+	}
+	for (size_t len = 0; len <= stats.len; len++) {
+		struct tt_guarded g = tt_guarded_alloc(len);
+		memcpy(g.buf, stats.p, len);
+		struct tt_udp_mib m;
+		memset(&m, 0, sizeof(m));
+		int err = tt_dfly_udp_mib(g.buf, len, &m);
+		if (len && len % df_udpstat_size() == 0) {
+			ck_assert_int_eq(err, 0);
+			ck_assert_uint_eq(m.out_datagrams, len == stats.len ? 21 : 7);
+		} else {
+			ck_assert_int_eq(err, -EOPNOTSUPP);
+		}
+		tt_guarded_free(&g);
+	}
+	struct tt_collector col = { 0 };
+	struct bsd_buf tcp = df_list(set, N(set));
+	ck_assert_int_eq(tt_dfly_pcblist_walk(tcp.p, tcp.len, TT_PROTO_UDP, NULL, 0, &col),
+			 -EOPNOTSUPP);
+	ck_assert_int_eq(tt_dfly_pcblist_walk(b.p, b.len, TT_PROTO_TCP, NULL, 0, &col),
+			 -EOPNOTSUPP);
+	ck_assert_uint_eq(col.n, 0);
+	bsd_buf_free(&tcp);
+	bsd_buf_free(&stats);
+	bsd_buf_free(&b);
+}
+END_TEST
+
 /* Kernel buffers are aligned, but the walkers do not rely on it. */
 START_TEST(unaligned_buffers)
 {
@@ -188,8 +240,8 @@ START_TEST(unaligned_buffers)
 	unsigned char *odd = malloc(b.len + 1);
 	memcpy(odd + 1, b.p, b.len);
 	struct tt_collector aligned = { 0 }, shifted = { 0 };
-	ck_assert_int_eq(tt_dfly_pcblist_walk(b.p, b.len, NULL, 0, &aligned), 0);
-	ck_assert_int_eq(tt_dfly_pcblist_walk(odd + 1, b.len, NULL, 0, &shifted), 0);
+	ck_assert_int_eq(tt_dfly_pcblist_walk(b.p, b.len, TT_PROTO_TCP, NULL, 0, &aligned), 0);
+	ck_assert_int_eq(tt_dfly_pcblist_walk(odd + 1, b.len, TT_PROTO_TCP, NULL, 0, &shifted), 0);
 	ck_assert_uint_eq(aligned.n, N(set));
 	ck_assert_uint_eq(aligned.n, shifted.n);
 	ck_assert_mem_eq(aligned.conns, shifted.conns, aligned.n * sizeof(struct tt_conn));
@@ -205,7 +257,7 @@ START_TEST(collector_errors_propagate)
 {
 	struct bsd_buf b = df_list(set, N(set));
 	struct tt_collector col = { .fail_at = 2 };
-	ck_assert_int_eq(tt_dfly_pcblist_walk(b.p, b.len, NULL, 0, &col), -ENOMEM);
+	ck_assert_int_eq(tt_dfly_pcblist_walk(b.p, b.len, TT_PROTO_TCP, NULL, 0, &col), -ENOMEM);
 	ck_assert_uint_eq(col.n, 1);
 	capture_free(&col);
 	bsd_buf_free(&b);
@@ -219,6 +271,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, records_exactly);
 	tcase_add_test(tc, refused_copy_offers_nothing);
 	tcase_add_test(tc, every_cut_stays_inside_the_buffer);
+	tcase_add_test(tc, udp_every_cut_stays_inside_the_buffer);
 	tcase_add_test(tc, unaligned_buffers);
 	tcase_add_test(tc, collector_errors_propagate);
 	suite_add_tcase(s, tc);

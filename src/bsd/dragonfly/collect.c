@@ -22,12 +22,10 @@ static const struct tt_bsd_files files = { tt_dfly_files_max, tt_dfly_files_owne
 int tt_dfly_collect(const struct tt_bsd_source *src, const struct tt_request *req,
 		    struct tt_collector *col)
 {
-	/* The UDP pcblist is not read yet (issue 11): no UDP source here. */
-	if (req->proto != TT_PROTO_TCP)
-		return -EOPNOTSUPP;
 	void *pcbs = NULL;
 	size_t len = 0;
-	int err = src->read(src->ctx, TT_BSD_PCB, &pcbs, &len);
+	int err = src->read(src->ctx, req->proto == TT_PROTO_UDP ? TT_BSD_UDP : TT_BSD_PCB,
+			    &pcbs, &len);
 	if (err)
 		return err;
 	if (len == 0) {
@@ -39,7 +37,7 @@ int tt_dfly_collect(const struct tt_bsd_source *src, const struct tt_request *re
 	if (req->owners)
 		err = tt_bsd_read_owners(src, &files, &owners, &nowners);
 	if (!err)
-		err = tt_dfly_pcblist_walk(pcbs, len, owners, nowners, col);
+		err = tt_dfly_pcblist_walk(pcbs, len, req->proto, owners, nowners, col);
 	free(owners);
 	free(pcbs);
 	return err;

@@ -13,7 +13,8 @@
 
 /* Offers every connection of a net.inet.tcp.pcblist copy (a bare array of
  * struct xtcpcb: the per-CPU lists one after another, with no head or
- * trailer) to col, skipping sockets that neither listen nor connect
+ * trailer), or with proto TT_PROTO_UDP every bound socket of a
+ * net.inet.udp.pcblist copy (the same, of struct xinpcb), to col, skipping sockets that neither listen nor connect
  * (TCPS_CLOSED, which also covers the zeroed records the kernel pads a
  * CPU's list with when it shrank during the copy) and records of another
  * protocol or family.  With owners (a finished table, possibly empty)
@@ -23,8 +24,8 @@
  * kernel of another release: xtcpcb holds the kernel's own inpcb and
  * tcpcb), -EBADMSG when the copy ends inside a record, else 0 or -ENOMEM
  * from the collector. */
-int tt_dfly_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
-			 size_t nowners, struct tt_collector *col);
+int tt_dfly_pcblist_walk(const void *buf, size_t len, unsigned proto,
+			 const struct tt_bsd_owner *owners, size_t nowners, struct tt_collector *col);
 
 /* The most owner entries a kern.file copy of len bytes yields. */
 size_t tt_dfly_files_max(size_t len);
@@ -40,6 +41,10 @@ int tt_dfly_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, 
  * Returns 0 or -EOPNOTSUPP when the copy is not a whole, non-zero number
  * of them. */
 int tt_dfly_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out);
+
+/* Fills out from a net.inet.udp.stats copy: one struct udpstat per
+ * network CPU, summed.  Returns 0 or -EOPNOTSUPP as tt_dfly_tcp_mib(). */
+int tt_dfly_udp_mib(const void *buf, size_t len, struct tt_udp_mib *out);
 
 /* Reads and walks the lists from src for req: the pcblist, then kern.file
  * when req->owners.  Returns 0 or -errno. */

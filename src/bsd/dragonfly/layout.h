@@ -1,7 +1,8 @@
 /*
  * layout.h - the DragonFly kernel records the DragonFly backend reads:
  * struct xtcpcb (net.inet.tcp.pcblist: the kernel's inpcb, tcpcb and a
- * struct xsocket), struct kinfo_file (kern.file) and struct tcp_stats
+ * struct xsocket), struct xinpcb (net.inet.udp.pcblist: the same without
+ * the tcpcb), struct udpstat (net.inet.udp.stats, one per network CPU), struct kinfo_file (kern.file) and struct tcp_stats
  * (net.inet.tcp.stats, one per network CPU).
  *
  * On DragonFly they come from the system headers.  Test builds on other
@@ -31,6 +32,8 @@
 #include <netinet/tcp.h>
 #include <netinet/tcp_fsm.h>
 #include <netinet/tcp_var.h>
+#include <netinet/udp.h>
+#include <netinet/udp_var.h>
 #ifndef __DragonFly__
 #error "tcptable: the DragonFly backend is for DragonFly BSD"
 #endif
@@ -49,8 +52,10 @@
 
 #define TT_RECORD_SIZES(X)  \
 	X(struct xtcpcb)    \
+	X(struct xinpcb)    \
 	X(struct kinfo_file) \
-	X(struct tcp_stats)
+	X(struct tcp_stats) \
+	X(struct udpstat)
 
 /* Members the walker reads; inp_lport and the like are the headers' own
  * accessor macros into inp_inc. */
@@ -67,6 +72,9 @@
 	X(struct xtcpcb, xt_tp.t_state)           \
 	X(struct xtcpcb, xt_socket.xso_so)        \
 	X(struct xtcpcb, xt_socket.xso_protocol)  \
+	X(struct xinpcb, xi_len)                  \
+	X(struct xinpcb, xi_inp)                  \
+	X(struct xinpcb, xi_socket)               \
 	X(struct kinfo_file, f_size)              \
 	X(struct kinfo_file, f_pid)               \
 	X(struct kinfo_file, f_type)              \
@@ -82,12 +90,21 @@
 	X(struct tcp_stats, tcps_rcvtotal)        \
 	X(struct tcp_stats, tcps_rcvbadsum)       \
 	X(struct tcp_stats, tcps_rcvbadoff)       \
-	X(struct tcp_stats, tcps_rcvshort)
+	X(struct tcp_stats, tcps_rcvshort)         \
+	X(struct udpstat, udps_ipackets)          \
+	X(struct udpstat, udps_hdrops)            \
+	X(struct udpstat, udps_badsum)            \
+	X(struct udpstat, udps_badlen)            \
+	X(struct udpstat, udps_noport)            \
+	X(struct udpstat, udps_noportbcast)       \
+	X(struct udpstat, udps_fullsock)          \
+	X(struct udpstat, udps_opackets)
 
 #define TT_RECORD_CONSTANTS(X) \
 	X(TT_DF_AF_INET)       \
 	X(TT_DF_AF_INET6)      \
 	X(IPPROTO_TCP)         \
+	X(IPPROTO_UDP)         \
 	X(TCPS_TERMINATING)    \
 	TT_TCPS_CONSTANTS(X)
 

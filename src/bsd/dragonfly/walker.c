@@ -1,6 +1,6 @@
 /*
- * walker.c - the DragonFly record walkers (pure): net.inet.tcp.pcblist,
- * kern.file and net.inet.tcp.stats copies in, tt_conn records, owner
+ * walker.c - the DragonFly record walkers (pure): net.inet.{tcp,udp}.pcblist,
+ * kern.file and net.inet.{tcp,udp}.stats copies in, tt_conn records, owner
  * tables and counters out.  Records are copied out of the buffer with
  * memcpy before any member is read, so no alignment is assumed, and every
  * length is checked before the bytes it covers are touched.
@@ -20,24 +20,38 @@ _Static_assert(TCPS_TERMINATING == 0, "TCPS_TERMINATING");
 /* The length words are size_t: 64 bits on DragonFly (amd64 only). */
 _Static_assert(sizeof(((struct xtcpcb *)0)->xt_len) == sizeof(uint64_t), "xt_len");
 _Static_assert(sizeof(((struct kinfo_file *)0)->f_size) == sizeof(uint64_t), "f_size");
+_Static_assert(sizeof(((struct xinpcb *)0)->xi_len) == sizeof(uint64_t), "xi_len");
+_Static_assert(offsetof(struct xtcpcb, xt_len) == 0 && offsetof(struct xinpcb, xi_len) == 0,
+	       "the length word leads both records");
 
-/* Steps over the records of a pcblist copy: calls fn on each one (when fn
- * is not NULL) and checks that the copy is whole records of our size. */
-static int each_record(const unsigned char *p, size_t len,
+/* Steps over the records of a pcblist copy of proto (struct xtcpcb for
+ * TCP, struct xinpcb for UDP): calls fn on each one (when fn is not NULL),
+ * a UDP record given as an xtcpcb with its inpcb and socket and a zeroed
+ * tcpcb, and checks that the copy is whole records of our size. */
+static int each_record(const unsigned char *p, size_t len, int proto,
 		       int (*fn)(const struct xtcpcb *r, size_t at, void *arg), void *arg)
 {
-	for (size_t at = 0; at < len; at += sizeof(struct xtcpcb)) {
+	size_t size = proto == IPPROTO_TCP ? sizeof(struct xtcpcb) : sizeof(struct xinpcb);
+	for (size_t at = 0; at < len; at += size) {
 		uint64_t rlen;
 		if (len - at < sizeof(rlen))
 			return -EBADMSG;
-		memcpy(&rlen, p + at + offsetof(struct xtcpcb, xt_len), sizeof(rlen));
-		if (rlen != sizeof(struct xtcpcb))
+		memcpy(&rlen, p + at, sizeof(rlen));
+		if (rlen != size)
 			return -EOPNOTSUPP;
-		if (len - at < sizeof(struct xtcpcb))
+		if (len - at < size)
 			return -EBADMSG;
 		if (fn) {
 			struct xtcpcb r;
-			memcpy(&r, p + at, sizeof(r));
+			if (proto == IPPROTO_TCP) {
+				memcpy(&r, p + at, sizeof(r));
+			} else {
+				struct xinpcb x;
+				memcpy(&x, p + at, sizeof(x));
+				memset(&r, 0, sizeof(r));
+				r.xt_inp = x.xi_inp;
+				r.xt_socket = x.xi_socket;
+			}
 			int err = fn(&r, at, arg);
 			if (err)
 				return err;
@@ -47,6 +61,7 @@ static int each_record(const unsigned char *p, size_t len,
 }
 
 struct walk {
+	int proto; /* IPPROTO_TCP or IPPROTO_UDP */
 	const struct tt_bsd_owner *owners;
 	size_t nowners;
 	struct tt_collector *col;
@@ -57,16 +72,22 @@ static int offer(const struct xtcpcb *r, size_t at, void *arg)
 	const struct walk *w = arg;
 	/* TCPS_TERMINATING (0): a tcpcb being destroyed, a PCB without one
 	 * (the kernel zeroes xt_tp) or a padding record.  TCPS_CLOSED: a
-	 * socket that neither listens nor connects. */
-	int32_t tcps = r->xt_tp.t_state;
-	uint8_t state = tcps >= TT_DF_TCPS_SHIFT ? tt_bsd_state(tcps - TT_DF_TCPS_SHIFT) : 0;
-	if (state == 0 || state == MIB_TCP_STATE_CLOSED)
+	 * socket that neither listens nor connects.  UDP has no state: a
+	 * socket is listed once bound (a padding record has port 0). */
+	uint8_t state = 0;
+	if (w->proto == IPPROTO_TCP) {
+		int32_t tcps = r->xt_tp.t_state;
+		state = tcps >= TT_DF_TCPS_SHIFT ? tt_bsd_state(tcps - TT_DF_TCPS_SHIFT) : 0;
+		if (state == 0 || state == MIB_TCP_STATE_CLOSED)
+			return 0;
+	} else if (r->xt_inp.inp_lport == 0) {
 		return 0;
+	}
 	/* The socket, from the kernel's inpcb itself: the kernel fills
-	 * xt_socket only for a PCB that has one, and otherwise leaves there
-	 * what the previous record had. */
+	 * the xsocket only for a PCB that has one, and otherwise leaves there
+	 * what the previous record had (TCP) or zeroes (UDP). */
 	uint64_t so = (uint64_t)(uintptr_t)r->xt_inp.inp_socket;
-	if (so && r->xt_socket.xso_protocol != IPPROTO_TCP)
+	if (so && r->xt_socket.xso_protocol != w->proto)
 		return 0;
 
 	struct tt_conn c;
@@ -105,16 +126,17 @@ static int offer(const struct xtcpcb *r, size_t at, void *arg)
 	return tt_collector_add(w->col, &c);
 }
 
-int tt_dfly_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
-			 size_t nowners, struct tt_collector *col)
+int tt_dfly_pcblist_walk(const void *buf, size_t len, unsigned proto,
+			 const struct tt_bsd_owner *owners, size_t nowners, struct tt_collector *col)
 {
+	int ipproto = proto == TT_PROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 	/* All or nothing: a copy from a kernel of another release is refused
 	 * before any of it is read as ours. */
-	int err = each_record(buf, len, NULL, NULL);
+	int err = each_record(buf, len, ipproto, NULL, NULL);
 	if (err)
 		return err;
-	struct walk w = { owners, nowners, col };
-	return each_record(buf, len, offer, &w);
+	struct walk w = { ipproto, owners, nowners, col };
+	return each_record(buf, len, ipproto, offer, &w);
 }
 
 size_t tt_dfly_files_max(size_t len)
@@ -194,5 +216,43 @@ int tt_dfly_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out)
 	/* No RST counter of its own (as FreeBSD): control segments beyond one
 	 * per closed connection, as net-snmp estimates. */
 	out->out_rsts = tcps_sndctrl >= tcps_closed ? tcps_sndctrl - tcps_closed : 0;
+	return 0;
+}
+
+/* The UDP counters read, summed over the CPUs. */
+#define TT_DF_UDP_COUNTERS(X) \
+	X(udps_ipackets)      \
+	X(udps_hdrops)        \
+	X(udps_badsum)        \
+	X(udps_badlen)        \
+	X(udps_noport)        \
+	X(udps_noportbcast)   \
+	X(udps_fullsock)      \
+	X(udps_opackets)
+
+int tt_dfly_udp_mib(const void *buf, size_t len, struct tt_udp_mib *out)
+{
+	/* One struct udpstat per network CPU (sysctl_udpstat). */
+	if (len == 0 || len % sizeof(struct udpstat) != 0)
+		return -EOPNOTSUPP;
+#define DECLARE(f) uint64_t f = 0;
+	TT_DF_UDP_COUNTERS(DECLARE)
+#undef DECLARE
+	const unsigned char *p = buf;
+	for (size_t at = 0; at < len; at += sizeof(struct udpstat)) {
+		struct udpstat s;
+		memcpy(&s, p + at, sizeof(s));
+#define ADD(f) f += (uint64_t)s.f;
+		TT_DF_UDP_COUNTERS(ADD)
+#undef ADD
+	}
+	/* As netstat(1)'s "delivered": what was received less what was
+	 * dropped; the kernel counts a broadcast without a listener apart. */
+	uint64_t dropped = udps_hdrops + udps_badsum + udps_badlen + udps_noport +
+			   udps_noportbcast + udps_fullsock;
+	out->in_datagrams = udps_ipackets >= dropped ? udps_ipackets - dropped : 0;
+	out->no_ports = udps_noport + udps_noportbcast;
+	out->in_errors = udps_hdrops + udps_badsum + udps_badlen + udps_fullsock;
+	out->out_datagrams = udps_opackets;
 	return 0;
 }
