@@ -158,6 +158,8 @@ int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 	switch (fx.os) {
 	case FX_DRAGONFLY:
 		return tt_dfly_udp_mib(fx.udpstats.p, fx.udpstats.len, out);
+	case FX_OPENBSD:
+		return tt_obsd_udp_mib(fx.udpstats.p, fx.udpstats.len, out);
 	default:
 		return -EOPNOTSUPP;
 	}

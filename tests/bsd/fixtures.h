@@ -157,6 +157,10 @@ void ob_file(struct bsd_buf *b, const struct ob_sock *r, uint32_t pid, const cha
 struct bsd_buf ob_list(const struct ob_sock *r, size_t n);
 size_t ob_file_size(void);
 struct bsd_buf ob_tcpstat(const struct fx_tcpstat *s, size_t extra);
+/* A struct udpstat with the counters of s (the DragonFly set; nosec 0),
+ * and extra bytes after it. */
+struct bsd_buf ob_udpstat(const struct df_udpstat *s, size_t extra);
+size_t ob_udpstat_size(void);
 
 /* A struct tcp_ident_mapping, decoded. */
 struct ob_ident {

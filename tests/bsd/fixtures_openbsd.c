@@ -69,6 +69,30 @@ struct bsd_buf ob_tcpstat(const struct fx_tcpstat *s, size_t extra)
 	return b;
 }
 
+size_t ob_udpstat_size(void)
+{
+	return sizeof(struct udpstat);
+}
+
+struct bsd_buf ob_udpstat(const struct df_udpstat *s, size_t extra)
+{
+	struct udpstat u;
+	memset(&u, 0, sizeof(u));
+	u.tt_opaque1 = 0x55; /* a counter not read */
+	u.udps_ipackets = s->ipackets;
+	u.udps_hdrops = s->hdrops;
+	u.udps_badsum = s->badsum;
+	u.udps_badlen = s->badlen;
+	u.udps_noport = s->noport;
+	u.udps_noportbcast = s->noportbcast;
+	u.udps_fullsock = s->fullsock;
+	u.udps_opackets = s->opackets;
+	struct bsd_buf b = { 0 };
+	memcpy(bsd_buf_grow(&b, sizeof(u)), &u, sizeof(u));
+	memset(bsd_buf_grow(&b, extra), 0x55, extra);
+	return b;
+}
+
 size_t ob_ident_size(void)
 {
 	return sizeof(struct tcp_ident_mapping);

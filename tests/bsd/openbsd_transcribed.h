@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <netinet/in.h> /* IPPROTO_TCP */
+#include <netinet/in.h> /* IPPROTO_TCP, IPPROTO_UDP */
 
 #include "tcp_fsm_transcribed.h"
 
@@ -24,6 +24,7 @@
 #define KERN_FILE_BYPID 2
 #define TCPCTL_DROP 19
 #define TCPCTL_STATS 21
+#define UDPCTL_STATS 5
 
 /* The BSD sockaddr forms inside struct tcp_ident_mapping. */
 #define TT_OB_SA_LEN 0
@@ -87,6 +88,22 @@ struct tcpstat {
 	uint32_t tcps_rcvbadoff;
 	uint32_t tt_opaque9[2];
 	uint32_t tcps_rcvshort;
+};
+
+/* netinet/udp_var.h: the leading members of struct udpstat (u_long),
+ * up to the last one the backend reads. */
+struct udpstat {
+	uint64_t udps_ipackets;
+	uint64_t udps_hdrops;
+	uint64_t udps_badsum;
+	uint64_t tt_opaque1;
+	uint64_t udps_badlen;
+	uint64_t udps_noport;
+	uint64_t udps_noportbcast;
+	uint64_t udps_nosec;
+	uint64_t udps_fullsock;
+	uint64_t tt_opaque2[2];
+	uint64_t udps_opackets;
 };
 
 /* netinet/tcp_var.h: the new value of net.inet.tcp.drop. */

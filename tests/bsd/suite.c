@@ -59,3 +59,39 @@ void fx_every_allocation_fails(long at_least)
 	tt_hooks_reset();
 	free(buf);
 }
+
+/* The UDP owner table (GetExtendedUdpTable, IPv4, UDP_TABLE_OWNER_PID). */
+static DWORD udp_owner_table(void *buf, ULONG *size)
+{
+	return GetExtendedUdpTable(buf, size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0);
+}
+
+void fx_expect_udp_not_supported(void)
+{
+	struct tt_guarded g = tt_guarded_alloc(4096);
+	ULONG size = 4096;
+	ck_assert_uint_eq(udp_owner_table(g.buf, &size), ERROR_NOT_SUPPORTED);
+	ck_assert_uint_eq(size, 4096);
+	ck_assert(tt_pattern_intact(g.map, g.map + g.body));
+	tt_guarded_free(&g);
+}
+
+void fx_every_udp_allocation_fails(long at_least)
+{
+	ULONG room = 1 << 16;
+	void *buf = malloc(room);
+	ULONG size = room;
+	tt_hooks_reset();
+	ck_assert_uint_eq(udp_owner_table(buf, &size), NO_ERROR);
+	long allocs = tt_hooks_allocs();
+	ck_assert_int_ge(allocs, at_least);
+	for (long k = 1; k <= allocs; k++) {
+		tt_hooks_reset();
+		tt_hooks.fail_alloc_at = k;
+		size = room;
+		DWORD rc = udp_owner_table(buf, &size);
+		ck_assert_msg(rc == ERROR_NOT_ENOUGH_MEMORY, "allocation %ld: %u", k, (unsigned)rc);
+	}
+	tt_hooks_reset();
+	free(buf);
+}

@@ -23,4 +23,9 @@ void fx_expect_not_supported(void);
  * must make at least at_least allocations. */
 void fx_every_allocation_fails(long at_least);
 
+/* The same two for the IPv4 UDP owner table (GetExtendedUdpTable,
+ * UDP_TABLE_OWNER_PID). */
+void fx_expect_udp_not_supported(void);
+void fx_every_udp_allocation_fails(long at_least);
+
 #endif /* TT_BSD_SUITE_H */

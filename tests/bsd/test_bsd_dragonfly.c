@@ -483,14 +483,7 @@ START_TEST(udp_cut_or_resized_records_are_not_supported)
 			continue;
 		bsd_buf_free(&fx.udp);
 		fx.udp = bsd_buf_cut(&whole, cut);
-		struct tt_guarded g = tt_guarded_alloc(4096);
-		ULONG size = 4096;
-		ck_assert_uint_eq(GetExtendedUdpTable(g.buf, &size, TRUE, AF_INET,
-						      UDP_TABLE_OWNER_PID, 0),
-				  ERROR_NOT_SUPPORTED);
-		ck_assert_uint_eq(size, 4096);
-		ck_assert(tt_pattern_intact(g.map, g.map + g.body));
-		tt_guarded_free(&g);
+		fx_expect_udp_not_supported();
 	}
 	bsd_buf_free(&whole);
 	struct df_pcb r = udp[0];
@@ -529,23 +522,7 @@ END_TEST
 START_TEST(udp_allocation_failures)
 {
 	serve_udp();
-	ULONG room = 1 << 16;
-	void *buf = malloc(room);
-	ULONG size = room;
-	tt_hooks_reset();
-	ck_assert_uint_eq(GetExtendedUdpTable(buf, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0),
-			  NO_ERROR);
-	long allocs = tt_hooks_allocs();
-	ck_assert_int_ge(allocs, 3); /* the list, kern.file, the owner table, ... */
-	for (long k = 1; k <= allocs; k++) {
-		tt_hooks_reset();
-		tt_hooks.fail_alloc_at = k;
-		size = room;
-		DWORD rc = GetExtendedUdpTable(buf, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0);
-		ck_assert_msg(rc == ERROR_NOT_ENOUGH_MEMORY, "allocation %ld: %u", k, (unsigned)rc);
-	}
-	tt_hooks_reset();
-	free(buf);
+	fx_every_udp_allocation_fails(3); /* the list, kern.file, the owner table, ... */
 }
 END_TEST
 

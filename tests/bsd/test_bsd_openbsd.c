@@ -372,6 +372,119 @@ START_TEST(statistics_from_counters)
 }
 END_TEST
 
+/* ---- UDP: the same by-file socket list, IPPROTO_UDP records. */
+
+enum { PCB_U1 = 0xffff800011120000u, PCB_U2 = 0xffff800011120100u };
+
+/* UDP sockets among the TCP ones: bound ones listed with their owner,
+ * unbound (port 0) and TCP ones not; [::] only in the IPv6 table (no
+ * v4-mapped sockets).  Unprivileged (hidden PCB pointers), a UDP socket
+ * on the same address and port as a TCP listener keeps its own owner. */
+static const struct ob_sock udp[] = {
+	{ 4, 0, NULL, NULL, 53, 0, 0, 0, PCB_U1, 0, 17 },
+	{ 4, 0, "127.0.0.1", "127.0.0.1", 5353, 53, 0, 0, PCB_U2, 0, 17 },
+	{ 4, 0, NULL, NULL, 0, 0, 0, 0, PCB_U2 + 1, 0, 17 }, /* unbound */
+	{ 6, 0, NULL, NULL, 53, 0, 0, 0, PCB_U1 + 1, 0, 17 },
+	{ 4, 0, NULL, NULL, 80, 0, 0, 0, OB_HIDDEN, 0, 17 },
+};
+
+static void serve_udp(void)
+{
+	struct ob_sock all[N(set) + N(udp)];
+	memcpy(all, set, sizeof(set));
+	memcpy(all + N(set), udp, sizeof(udp));
+	all[1] = hidden(all[1]); /* the TCP listener on 0.0.0.0:80 */
+	serve(all, N(all));
+	own(10, &all[1], "httpd");
+	own(40, &udp[0], "named");
+	own(50, &udp[1], "client");
+	own(60, &udp[3], "named");
+	own(70, &udp[4], "udpd");
+}
+
+START_TEST(udp_rows_and_owners)
+{
+	serve_udp();
+	ULONG size = 0;
+	ck_assert_uint_eq(GetExtendedUdpTable(NULL, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	PMIB_UDPTABLE_OWNER_PID t = malloc(size);
+	ck_assert_uint_eq(GetExtendedUdpTable(t, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0),
+			  NO_ERROR);
+	ck_assert_uint_eq(t->dwNumEntries, 3);
+	ck_assert_uint_eq(ROW(t, 0).dwLocalAddr, 0);
+	ck_assert_uint_eq(ROW(t, 0).dwLocalPort, htons(53));
+	ck_assert_uint_eq(ROW(t, 0).dwOwningPid, 40);
+	ck_assert_uint_eq(ROW(t, 1).dwLocalAddr, 0);
+	ck_assert_uint_eq(ROW(t, 1).dwLocalPort, htons(80));
+	ck_assert_uint_eq(ROW(t, 1).dwOwningPid, 70);
+	ck_assert_uint_eq(ROW(t, 2).dwLocalAddr, htonl(INADDR_LOOPBACK));
+	ck_assert_uint_eq(ROW(t, 2).dwLocalPort, htons(5353));
+	ck_assert_uint_eq(ROW(t, 2).dwOwningPid, 50);
+	free(t);
+	size = 0;
+	ck_assert_uint_eq(GetExtendedUdpTable(NULL, &size, TRUE, AF_INET6, UDP_TABLE_OWNER_PID, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	PMIB_UDP6TABLE_OWNER_PID t6 = malloc(size);
+	ck_assert_uint_eq(GetExtendedUdpTable(t6, &size, TRUE, AF_INET6, UDP_TABLE_OWNER_PID, 0),
+			  NO_ERROR);
+	ck_assert_uint_eq(t6->dwNumEntries, 1);
+	ck_assert_uint_eq(ROW(t6, 0).dwLocalPort, htons(53));
+	ck_assert_uint_eq(ROW(t6, 0).dwOwningPid, 60);
+	free(t6);
+	/* The TCP table is unchanged by the UDP sockets, its owners too. */
+	PMIB_TCPTABLE2 tt = get4_2();
+	ck_assert_uint_eq(tt->dwNumEntries, 3);
+	ck_assert_uint_eq(ROW(tt, 0).dwLocalPort, htons(80));
+	ck_assert_uint_eq(ROW(tt, 0).dwOwningPid, 10);
+	free(tt);
+}
+END_TEST
+
+/* A cut socket list: the UDP tables are not supported either, and nothing
+ * is written to the caller's buffer (a guard page). */
+START_TEST(udp_truncated_records_are_not_supported)
+{
+	serve_udp();
+	struct bsd_buf whole = fx.pcb[0];
+	for (size_t cut = 1; cut < whole.len; cut += 97) {
+		if (cut % ob_file_size() == 0)
+			continue;
+		fx.pcb[0] = bsd_buf_cut(&whole, cut);
+		fx_expect_udp_not_supported();
+		bsd_buf_free(&fx.pcb[0]);
+	}
+	fx.pcb[0] = whole;
+}
+END_TEST
+
+START_TEST(udp_statistics_from_counters)
+{
+	serve_udp();
+	const struct df_udpstat s = { .ipackets = 100, .hdrops = 1, .badsum = 2, .badlen = 3,
+				      .noport = 4, .noportbcast = 5, .fullsock = 6,
+				      .opackets = 50 };
+	fx.udpstats = ob_udpstat(&s, 16); /* the rest of the kernel's struct udpstat */
+	MIB_UDPSTATS st;
+	ck_assert_uint_eq(GetUdpStatisticsEx(&st, AF_INET), NO_ERROR);
+	ck_assert_uint_eq(st.dwInDatagrams, 79);
+	ck_assert_uint_eq(st.dwNoPorts, 9);
+	ck_assert_uint_eq(st.dwInErrors, 12);
+	ck_assert_uint_eq(st.dwOutDatagrams, 50);
+	ck_assert_uint_eq(st.dwNumAddrs, 3);
+	/* A copy that ends before the last counter read. */
+	fx.udpstats.len = ob_udpstat_size() - 1;
+	ck_assert_uint_eq(GetUdpStatisticsEx(&st, AF_INET), ERROR_NOT_SUPPORTED);
+}
+END_TEST
+
+START_TEST(udp_allocation_failures)
+{
+	serve_udp();
+	fx_every_udp_allocation_fails(3); /* the sockets, the files, the owner table, ... */
+}
+END_TEST
+
 /* ---- SetTcpEntry: net.inet.tcp.drop. */
 
 START_TEST(kill_connection_and_listener)
@@ -511,6 +624,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, drop_request_layout);
 	tcase_add_test(tc, module_is_the_process_name);
 	tcase_add_test(tc, allocation_failures);
+	tcase_add_test(tc, udp_rows_and_owners);
+	tcase_add_test(tc, udp_truncated_records_are_not_supported);
+	tcase_add_test(tc, udp_statistics_from_counters);
+	tcase_add_test(tc, udp_allocation_failures);
 	suite_add_tcase(s, tc);
 	return s;
 }

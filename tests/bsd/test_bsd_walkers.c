@@ -224,14 +224,14 @@ START_TEST(openbsd_records_exactly)
 	ob_file(&files, &s[2], 60, "c");
 	struct ob_sock udp = s[0];
 	udp.protocol = 17;
-	ob_file(&files, &udp, 1, "d"); /* not TCP: ignored */
+	ob_file(&files, &udp, 1, "d"); /* UDP: its own key (the protocol is part of it) */
 	struct tt_obsd_owner o[8];
 	size_t n;
 	ck_assert_uint_eq(tt_obsd_owners_max(files.len), 4);
 	ck_assert_int_eq(tt_obsd_owners(files.p, files.len, o, &n), 0);
-	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(n, 3);
 	struct tt_collector col = { 0 };
-	ck_assert_int_eq(tt_obsd_sockets_walk(b.p, b.len, o, n, &col), 0);
+	ck_assert_int_eq(tt_obsd_sockets_walk(b.p, b.len, TT_PROTO_TCP, o, n, &col), 0);
 	ck_assert_uint_eq(col.n, 3);
 	const struct tt_conn *c = &col.conns[0];
 	ck_assert_uint_eq(c->family, AF_INET);
@@ -254,9 +254,20 @@ START_TEST(openbsd_records_exactly)
 	ck_assert_uint_eq(c->cookie, 2 * ob_file_size() + 1); /* hidden: the position */
 	capture_free(&col);
 	/* Without owners: no PID claimed. */
-	ck_assert_int_eq(tt_obsd_sockets_walk(b.p, b.len, NULL, 0, &col), 0);
+	ck_assert_int_eq(tt_obsd_sockets_walk(b.p, b.len, TT_PROTO_TCP, NULL, 0, &col), 0);
 	ck_assert_uint_eq(col.conns[0].flags, 0);
 	capture_free(&col);
+	/* The UDP walk: no UDP socket in b; the UDP one, with its owner. */
+	ck_assert_int_eq(tt_obsd_sockets_walk(b.p, b.len, TT_PROTO_UDP, o, n, &col), 0);
+	ck_assert_uint_eq(col.n, 0);
+	struct bsd_buf u = ob_list(&udp, 1);
+	ck_assert_int_eq(tt_obsd_sockets_walk(u.p, u.len, TT_PROTO_UDP, o, n, &col), 0);
+	ck_assert_uint_eq(col.n, 1);
+	ck_assert_uint_eq(col.conns[0].state, 0);
+	ck_assert_uint_eq(col.conns[0].lport, htons(443));
+	ck_assert_uint_eq(col.conns[0].pid, 1);
+	capture_free(&col);
+	bsd_buf_free(&u);
 	bsd_buf_free(&files);
 	bsd_buf_free(&b);
 }
@@ -267,25 +278,34 @@ START_TEST(openbsd_every_cut_stays_inside_the_buffer)
 	static const struct ob_sock s[] = {
 		{ 4, FX_ESTABLISHED, "10.0.0.1", "10.0.0.2", 1, 2, 0, 0, 0x10 },
 		{ 6, FX_LISTEN, "2001:db8::1", NULL, 3, 0, 0, 0, 0x30 },
+		{ 4, 0, "10.0.0.1", NULL, 53, 0, 0, 0, 0x50, 0, 17 }, /* UDP */
 	};
 	struct bsd_buf b = { 0 };
 	ob_file(&b, &s[0], 7, "seven");
 	ob_file(&b, &s[1], 8, "eight");
+	ob_file(&b, &s[2], 9, "nine");
+	const struct df_udpstat us = { .ipackets = 3, .opackets = 4 };
+	struct bsd_buf ustats = ob_udpstat(&us, 0);
 	for (size_t len = 0; len <= b.len; len++) {
 		struct tt_guarded g = tt_guarded_alloc(len);
 		memcpy(g.buf, b.p, len);
 		bool whole = len % ob_file_size() == 0;
+		size_t records = whole ? len / ob_file_size() : 0;
 		struct tt_collector col = { 0 };
-		int err = tt_obsd_sockets_walk(g.buf, len, NULL, 0, &col);
+		int err = tt_obsd_sockets_walk(g.buf, len, TT_PROTO_TCP, NULL, 0, &col);
 		ck_assert_int_eq(err, whole ? 0 : -EOPNOTSUPP);
-		ck_assert_uint_eq(col.n, whole ? len / ob_file_size() : 0);
+		ck_assert_uint_eq(col.n, records < 2 ? records : 2);
+		capture_free(&col);
+		err = tt_obsd_sockets_walk(g.buf, len, TT_PROTO_UDP, NULL, 0, &col);
+		ck_assert_int_eq(err, whole ? 0 : -EOPNOTSUPP);
+		ck_assert_uint_eq(col.n, records == 3 ? 1 : 0);
 		capture_free(&col);
 		struct tt_obsd_owner o[4];
 		size_t n;
 		ck_assert_int_eq(tt_obsd_owners(g.buf, len, o, &n), whole ? 0 : -EOPNOTSUPP);
 		struct tt_image img;
 		err = tt_obsd_image(g.buf, len, 8, &img);
-		ck_assert_int_eq(err, !whole ? -EOPNOTSUPP : len == b.len ? 0 : -ESRCH);
+		ck_assert_int_eq(err, !whole ? -EOPNOTSUPP : records >= 2 ? 0 : -ESRCH);
 		if (err == 0)
 			ck_assert_str_eq(img.path, "eight");
 		free(img.path);
@@ -293,6 +313,17 @@ START_TEST(openbsd_every_cut_stays_inside_the_buffer)
 		(void)tt_obsd_tcp_mib(g.buf, len, &m);
 		tt_guarded_free(&g);
 	}
+	for (size_t len = 0; len <= ustats.len; len++) {
+		struct tt_guarded g = tt_guarded_alloc(len);
+		memcpy(g.buf, ustats.p, len);
+		struct tt_udp_mib m;
+		int err = tt_obsd_udp_mib(g.buf, len, &m);
+		ck_assert_int_eq(err, len == ustats.len ? 0 : -EOPNOTSUPP);
+		if (!err)
+			ck_assert_uint_eq(m.out_datagrams, 4);
+		tt_guarded_free(&g);
+	}
+	bsd_buf_free(&ustats);
 	bsd_buf_free(&b);
 }
 END_TEST
@@ -340,7 +371,7 @@ START_TEST(collector_errors_propagate)
 	};
 	b = ob_list(ob, N(ob));
 	col = (struct tt_collector){ .fail_at = 2 };
-	ck_assert_int_eq(tt_obsd_sockets_walk(b.p, b.len, NULL, 0, &col), -ENOMEM);
+	ck_assert_int_eq(tt_obsd_sockets_walk(b.p, b.len, TT_PROTO_TCP, NULL, 0, &col), -ENOMEM);
 	ck_assert_uint_eq(col.n, 1);
 	capture_free(&col);
 	bsd_buf_free(&b);

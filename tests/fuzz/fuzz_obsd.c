@@ -25,6 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tt_tcp_mib mib;
 	(void)tt_obsd_tcp_mib(data, size, &mib);
+	struct tt_udp_mib umib;
+	(void)tt_obsd_udp_mib(data, size, &umib);
 	struct tt_image img;
 	int err = tt_obsd_image(data, size, 7, &img);
 	if (err == 0 && (!img.path || img.len != strlen(img.path) || memchr(img.path, '/', img.len)))
@@ -50,22 +52,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (memcmp(o[i - 1].key, o[i].key, TT_OBSD_KEY_LEN) >= 0)
 			abort();
 
-	struct tt_collector col = { 0 };
-	err = tt_obsd_sockets_walk(socks, plen, o, n, &col);
-	if ((plen % KINFO_FILE_SIZE != 0) != (err == -EOPNOTSUPP))
-		abort();
-	for (size_t i = 0; i < col.n; i++) {
-		const struct tt_conn *c = &col.conns[i];
-		if (c->family != AF_INET && c->family != AF_INET6)
+	/* The same copy walked for TCP and for UDP: UDP sockets are bound
+	 * and stateless. */
+	for (unsigned proto = TT_PROTO_TCP; proto <= TT_PROTO_UDP; proto++) {
+		struct tt_collector col = { 0 };
+		err = tt_obsd_sockets_walk(socks, plen, proto, o, n, &col);
+		if ((plen % KINFO_FILE_SIZE != 0) != (err == -EOPNOTSUPP))
 			abort();
-		if (c->state < 2 || c->state > 11 || !(c->flags & TT_CONN_PID_KNOWN) || !c->cookie)
-			abort();
-		if (c->family == AF_INET && (c->lscope || c->rscope))
-			abort();
-		if (c->flags & TT_CONN_DUALSTACK)
-			abort();
+		for (size_t i = 0; i < col.n; i++) {
+			const struct tt_conn *c = &col.conns[i];
+			if (c->family != AF_INET && c->family != AF_INET6)
+				abort();
+			if (!(c->flags & TT_CONN_PID_KNOWN) || !c->cookie)
+				abort();
+			if (proto == TT_PROTO_TCP ? c->state < 2 || c->state > 11
+						  : c->state != 0 || c->lport == 0)
+				abort();
+			if (c->family == AF_INET && (c->lscope || c->rscope))
+				abort();
+			if (c->flags & TT_CONN_DUALSTACK)
+				abort();
+		}
+		capture_free(&col);
 	}
-	capture_free(&col);
 	free(o);
 	return 0;
 }

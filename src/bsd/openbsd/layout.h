@@ -1,7 +1,8 @@
 /*
  * layout.h - the OpenBSD kernel records the OpenBSD backend reads:
  * struct kinfo_file (kern.file), the leading counters of struct tcpstat
- * (net.inet.tcp.stats) and struct tcp_ident_mapping (the new value of
+ * (net.inet.tcp.stats), the leading counters of struct udpstat
+ * (net.inet.udp.stats) and struct tcp_ident_mapping (the new value of
  * net.inet.tcp.drop), with the BSD sockaddr forms inside it.
  *
  * On OpenBSD they come from the system headers.  Test builds on other
@@ -31,6 +32,10 @@
 #include <netinet/tcp_fsm.h>
 #include <netinet/tcp_timer.h>
 #include <netinet/tcp_var.h>
+#include <netinet/ip.h>
+#include <netinet/ip_var.h>
+#include <netinet/udp.h>
+#include <netinet/udp_var.h>
 #ifndef KERN_FILE_BYFILE
 #error "tcptable: the OpenBSD backend needs struct kinfo_file (kern.file)"
 #endif
@@ -82,6 +87,15 @@
 	X(struct tcpstat, tcps_rcvbadsum)         \
 	X(struct tcpstat, tcps_rcvbadoff)         \
 	X(struct tcpstat, tcps_rcvshort)          \
+	X(struct udpstat, udps_ipackets)          \
+	X(struct udpstat, udps_hdrops)            \
+	X(struct udpstat, udps_badsum)            \
+	X(struct udpstat, udps_badlen)            \
+	X(struct udpstat, udps_noport)            \
+	X(struct udpstat, udps_noportbcast)       \
+	X(struct udpstat, udps_nosec)             \
+	X(struct udpstat, udps_fullsock)          \
+	X(struct udpstat, udps_opackets)          \
 	X(struct tcp_ident_mapping, faddr)        \
 	X(struct tcp_ident_mapping, laddr)        \
 	X(struct tcp_ident_mapping, rdomain)
@@ -102,6 +116,8 @@
 	X(TT_OB_COMLEN)         \
 	X(DTYPE_SOCKET)         \
 	X(IPPROTO_TCP)          \
+	X(IPPROTO_UDP)          \
+	X(UDPCTL_STATS)         \
 	X(CTL_KERN)             \
 	X(KERN_FILE)            \
 	X(KERN_FILE_BYFILE)     \
@@ -113,5 +129,9 @@
 /* The end of the last tcpstat counter read: a shorter copy is unusable. */
 #define TT_OB_TCPSTAT_NEED \
 	(offsetof(struct tcpstat, tcps_rcvshort) + sizeof(((struct tcpstat *)0)->tcps_rcvshort))
+
+/* The same for udpstat. */
+#define TT_OB_UDPSTAT_NEED \
+	(offsetof(struct udpstat, udps_opackets) + sizeof(((struct udpstat *)0)->udps_opackets))
 
 #endif /* TT_OPENBSD_LAYOUT_H */

@@ -43,20 +43,25 @@ size_t tt_obsd_owners_max(size_t len);
  * when len is not a whole number of records. */
 int tt_obsd_owners(const void *buf, size_t len, struct tt_obsd_owner *out, size_t *n);
 
-/* Offers every TCP connection of a KERN_FILE_BYFILE(DTYPE_SOCKET) copy to
+/* Offers every TCP connection (proto TT_PROTO_TCP), or every bound UDP
+ * socket (TT_PROTO_UDP), of a KERN_FILE_BYFILE(DTYPE_SOCKET) copy to
  * col, skipping sockets that neither listen nor connect (TCPS_CLOSED),
  * other protocols and families, and sockets without a PCB.  With owners
  * (a table from tt_obsd_owners, possibly empty) every connection carries
  * its owner (TT_CONN_PID_KNOWN; 0 when no process holds it).  Returns 0,
  * -ENOMEM from the collector, or -EOPNOTSUPP when len is not a whole
  * number of records of the size this build knows. */
-int tt_obsd_sockets_walk(const void *buf, size_t len, const struct tt_obsd_owner *owners,
-			 size_t nowners, struct tt_collector *col);
+int tt_obsd_sockets_walk(const void *buf, size_t len, unsigned proto,
+			 const struct tt_obsd_owner *owners, size_t nowners, struct tt_collector *col);
 
 /* Fills the counters of out from a net.inet.tcp.stats copy (struct
  * tcpstat; the RTO fields are left alone).  Returns 0 or -EOPNOTSUPP when
  * the copy is too short. */
 int tt_obsd_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out);
+
+/* Fills out from a net.inet.udp.stats copy (struct udpstat).  Returns 0
+ * or -EOPNOTSUPP when the copy is too short. */
+int tt_obsd_udp_mib(const void *buf, size_t len, struct tt_udp_mib *out);
 
 /* The net.inet.tcp.drop request for connection c in out: the remote
  * endpoint in faddr, the local one in laddr (tcp_ident() in

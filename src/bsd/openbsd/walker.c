@@ -1,6 +1,6 @@
 /*
  * walker.c - the OpenBSD record walkers (pure): kinfo_file arrays and
- * net.inet.tcp.stats copies in, tt_conn records, owner tables, counters,
+ * net.inet.{tcp,udp}.stats copies in, tt_conn records, owner tables, counters,
  * drop requests and process names out.  Records are copied out of the
  * buffer with memcpy before any member is read, and every length is
  * checked first.
@@ -24,10 +24,11 @@ _Static_assert(TT_OB_SIN6_SIZE <= sizeof(((struct tcp_ident_mapping *)0)->faddr)
 /* so_pcb of a socket that has a PCB, as an unprivileged caller sees it. */
 #define HIDDEN_POINTER UINT64_MAX
 
-/* A TCP socket record of an internet family, with a PCB. */
-static bool is_tcp(const struct kinfo_file *f)
+/* A socket record of protocol (IPPROTO_TCP or IPPROTO_UDP) and an
+ * internet family, with a PCB. */
+static bool is_inet(const struct kinfo_file *f, unsigned protocol)
 {
-	return f->f_type == DTYPE_SOCKET && f->so_protocol == IPPROTO_TCP && f->so_pcb != 0 &&
+	return f->f_type == DTYPE_SOCKET && f->so_protocol == protocol && f->so_pcb != 0 &&
 	       (f->so_family == TT_OB_AF_INET || f->so_family == TT_OB_AF_INET6);
 }
 
@@ -38,6 +39,7 @@ static void key_of(const struct kinfo_file *f, uint8_t k[TT_OBSD_KEY_LEN])
 	memset(k, 0, TT_OBSD_KEY_LEN);
 	memcpy(k, &f->so_pcb, 8);
 	k[8] = (uint8_t)f->so_family;
+	k[9] = (uint8_t)f->so_protocol; /* a TCP and a UDP socket may share the rest */
 	memcpy(k + 12, &f->inp_rtableid, 4);
 	uint16_t lport = (uint16_t)f->inp_lport, fport = (uint16_t)f->inp_fport;
 	memcpy(k + 16, &lport, 2);
@@ -66,7 +68,7 @@ int tt_obsd_owners(const void *buf, size_t len, struct tt_obsd_owner *out, size_
 	for (size_t at = 0; at < len; at += sizeof(struct kinfo_file)) {
 		struct kinfo_file f;
 		memcpy(&f, p + at, sizeof(f));
-		if (!is_tcp(&f))
+		if (!is_inet(&f, IPPROTO_TCP) && !is_inet(&f, IPPROTO_UDP))
 			continue;
 		key_of(&f, out[kept].key);
 		out[kept].pid = f.p_pid;
@@ -98,14 +100,19 @@ static uint32_t owner_of(const struct tt_obsd_owner *o, size_t n, const uint8_t 
 	return lo < n && memcmp(o[lo].key, key, TT_OBSD_KEY_LEN) == 0 ? o[lo].pid : 0;
 }
 
-static int offer(const struct kinfo_file *f, size_t at, const struct tt_obsd_owner *owners,
-		 size_t nowners, struct tt_collector *col)
+static int offer(const struct kinfo_file *f, size_t at, unsigned protocol,
+		 const struct tt_obsd_owner *owners, size_t nowners, struct tt_collector *col)
 {
-	if (!is_tcp(f))
+	if (!is_inet(f, protocol))
 		return 0;
-	uint8_t state = tt_bsd_state((int32_t)f->t_state);
-	if (state == 0 || state == MIB_TCP_STATE_CLOSED)
-		return 0; /* no connection: see the FreeBSD walker */
+	uint8_t state = 0;
+	if (protocol == IPPROTO_TCP) {
+		state = tt_bsd_state((int32_t)f->t_state);
+		if (state == 0 || state == MIB_TCP_STATE_CLOSED)
+			return 0; /* no connection: see the FreeBSD walker */
+	} else if (f->inp_lport == 0) {
+		return 0; /* UDP has no state: listed once bound */
+	}
 
 	struct tt_conn c;
 	memset(&c, 0, sizeof(c));
@@ -137,16 +144,17 @@ static int offer(const struct kinfo_file *f, size_t at, const struct tt_obsd_own
 	return tt_collector_add(col, &c);
 }
 
-int tt_obsd_sockets_walk(const void *buf, size_t len, const struct tt_obsd_owner *owners,
-			 size_t nowners, struct tt_collector *col)
+int tt_obsd_sockets_walk(const void *buf, size_t len, unsigned proto,
+			 const struct tt_obsd_owner *owners, size_t nowners, struct tt_collector *col)
 {
+	unsigned protocol = proto == TT_PROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 	if (len % sizeof(struct kinfo_file) != 0)
 		return -EOPNOTSUPP;
 	const unsigned char *p = buf;
 	for (size_t at = 0; at < len; at += sizeof(struct kinfo_file)) {
 		struct kinfo_file f;
 		memcpy(&f, p + at, sizeof(f));
-		int err = offer(&f, at, owners, nowners, col);
+		int err = offer(&f, at, protocol, owners, nowners, col);
 		if (err)
 			return err;
 	}
@@ -172,6 +180,25 @@ int tt_obsd_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out)
 	/* No RST counter of its own: see the FreeBSD walker. */
 	uint64_t ctrl = s.tcps_sndctrl, closed = s.tcps_closed;
 	out->out_rsts = ctrl >= closed ? ctrl - closed : 0;
+	return 0;
+}
+
+int tt_obsd_udp_mib(const void *buf, size_t len, struct tt_udp_mib *out)
+{
+	if (len < TT_OB_UDPSTAT_NEED)
+		return -EOPNOTSUPP;
+	struct udpstat s;
+	memset(&s, 0, sizeof(s));
+	memcpy(&s, buf, len < sizeof(s) ? len : sizeof(s));
+	/* As netstat(1)'s "delivered": received less every drop. */
+	uint64_t errors = (uint64_t)s.udps_hdrops + s.udps_badsum + s.udps_badlen + s.udps_fullsock;
+	uint64_t noport = (uint64_t)s.udps_noport + s.udps_noportbcast;
+	uint64_t dropped = errors + noport + s.udps_nosec;
+	uint64_t in = s.udps_ipackets;
+	out->in_datagrams = in >= dropped ? in - dropped : 0;
+	out->no_ports = noport;
+	out->in_errors = errors;
+	out->out_datagrams = s.udps_opackets;
 	return 0;
 }
 
