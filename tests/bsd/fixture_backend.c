@@ -160,6 +160,8 @@ int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 		return tt_dfly_udp_mib(fx.udpstats.p, fx.udpstats.len, out);
 	case FX_OPENBSD:
 		return tt_obsd_udp_mib(fx.udpstats.p, fx.udpstats.len, out);
+	case FX_DARWIN:
+		return tt_mac_udp_mib(fx.udpstats.p, fx.udpstats.len, out);
 	default:
 		return -EOPNOTSUPP;
 	}

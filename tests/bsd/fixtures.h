@@ -205,5 +205,8 @@ void mx_sock(struct bsd_buf *b, uint32_t pid, int family, int protocol, uint64_t
 void mx_sock_size(struct bsd_buf *b, uint32_t size); /* a record claiming another size */
 size_t mx_sock_rec_size(void);
 struct bsd_buf mx_tcpstat(const struct fx_tcpstat *s, size_t extra);
+/* net.inet.udp.stats: struct udpstat up to the last counter read (the
+ * DragonFly set of counters). */
+struct bsd_buf mx_udpstat(const struct df_udpstat *s);
 
 #endif /* TT_BSD_FIXTURES_H */

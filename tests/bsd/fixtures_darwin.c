@@ -151,3 +151,18 @@ struct bsd_buf mx_tcpstat(const struct fx_tcpstat *s, size_t extra)
 	put32(p + TT_XNU_TCPS_RCVSHORT, (uint32_t)s->rcvshort);
 	return b;
 }
+
+struct bsd_buf mx_udpstat(const struct df_udpstat *s)
+{
+	struct bsd_buf b = { 0 };
+	unsigned char *p = bsd_buf_grow(&b, TT_XNU_UDPSTAT_NEED);
+	put32(p + TT_XNU_UDPS_IPACKETS, (uint32_t)s->ipackets);
+	put32(p + TT_XNU_UDPS_HDROPS, (uint32_t)s->hdrops);
+	put32(p + TT_XNU_UDPS_BADSUM, (uint32_t)s->badsum);
+	put32(p + TT_XNU_UDPS_BADLEN, (uint32_t)s->badlen);
+	put32(p + TT_XNU_UDPS_NOPORT, (uint32_t)s->noport);
+	put32(p + TT_XNU_UDPS_NOPORTBCAST, (uint32_t)s->noportbcast);
+	put32(p + TT_XNU_UDPS_FULLSOCK, (uint32_t)s->fullsock);
+	put32(p + TT_XNU_UDPS_OPACKETS, (uint32_t)s->opackets);
+	return b;
+}

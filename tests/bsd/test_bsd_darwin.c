@@ -547,6 +547,101 @@ START_TEST(set_tcp_entry_not_supported)
 }
 END_TEST
 
+/* ---- UDP: net.inet.udp.pcblist_n, the same records without xtcpcb_n. */
+
+/* A socket on 0.0.0.0:53 (pid 40), one on [::]:5353 without IPV6_V6ONLY
+ * (pid 50: in both tables), one on [::]:547 with it (pid 60: IPv6 only),
+ * one unbound (port 0: not listed) and a TCP descriptor on the same hashed
+ * PCB as the first (its owner is not the UDP socket's). */
+static const struct mx_pcb udp[] = {
+	{ FB_V4, 0, NULL, NULL, 53, 0, 0, 0, INP_A, 1, 0, 17, MX_NO_TCPCB },
+	{ FB_V4 | FB_V6, 0, NULL, NULL, 5353, 0, 0, 0, INP_B, 1, 0, 17, MX_NO_TCPCB },
+	{ FB_V6, 0, NULL, NULL, 547, 0, 0, 0, INP_C, 1, V6ONLY, 17, MX_NO_TCPCB },
+	{ FB_V4 | FB_V6, 0, NULL, NULL, 0, 0, 0, 0, INP_D, 1, 0, 17, MX_NO_TCPCB },
+};
+
+static void serve_udp(void)
+{
+	fx.udp = mx_list(7, 7, udp, N(udp));
+	mx_sock(&fx.files, 9, 4, 0, INP_A); /* TCP: not this table's owner */
+	mx_sock(&fx.files, 40, 4, 17, INP_A);
+	mx_sock(&fx.files, 50, 6, 17, INP_B);
+	mx_sock(&fx.files, 60, 6, 17, INP_C);
+}
+
+START_TEST(udp_rows_dual_stack_and_owners)
+{
+	serve_udp();
+	ULONG size = 0;
+	ck_assert_uint_eq(GetExtendedUdpTable(NULL, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	PMIB_UDPTABLE_OWNER_PID t = malloc(size);
+	ck_assert_uint_eq(GetExtendedUdpTable(t, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0),
+			  NO_ERROR);
+	ck_assert_uint_eq(t->dwNumEntries, 2);
+	ck_assert_uint_eq(ROW(t, 0).dwLocalPort, htons(53));
+	ck_assert_uint_eq(ROW(t, 0).dwOwningPid, 40);
+	ck_assert_uint_eq(ROW(t, 1).dwLocalAddr, 0);
+	ck_assert_uint_eq(ROW(t, 1).dwLocalPort, htons(5353));
+	ck_assert_uint_eq(ROW(t, 1).dwOwningPid, 50);
+	free(t);
+	size = 0;
+	ck_assert_uint_eq(GetExtendedUdpTable(NULL, &size, TRUE, AF_INET6, UDP_TABLE_OWNER_PID, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	PMIB_UDP6TABLE_OWNER_PID t6 = malloc(size);
+	ck_assert_uint_eq(GetExtendedUdpTable(t6, &size, TRUE, AF_INET6, UDP_TABLE_OWNER_PID, 0),
+			  NO_ERROR);
+	ck_assert_uint_eq(t6->dwNumEntries, 2);
+	ck_assert_uint_eq(ROW(t6, 0).dwLocalPort, htons(547));
+	ck_assert_uint_eq(ROW(t6, 0).dwOwningPid, 60);
+	ck_assert_uint_eq(ROW(t6, 1).dwLocalPort, htons(5353));
+	ck_assert_uint_eq(ROW(t6, 1).dwOwningPid, 50);
+	free(t6);
+	ck_assert_int_gt(fx.reads[TT_BSD_UDP], 0);
+	ck_assert_int_eq(fx.reads[TT_BSD_PCB], 0);
+}
+END_TEST
+
+/* A cut UDP list: not supported, nothing written (a guard page). */
+START_TEST(udp_cut_list_is_not_supported)
+{
+	serve_udp();
+	struct bsd_buf whole = fx.udp;
+	for (size_t cut = 1; cut < whole.len; cut += 29) {
+		fx.udp = bsd_buf_cut(&whole, cut);
+		fx_expect_udp_not_supported();
+		bsd_buf_free(&fx.udp);
+	}
+	fx.udp = whole;
+}
+END_TEST
+
+START_TEST(udp_statistics_from_udpstat)
+{
+	serve_udp();
+	const struct df_udpstat s = { .ipackets = 100, .hdrops = 1, .badsum = 2, .badlen = 3,
+				      .noport = 4, .noportbcast = 5, .fullsock = 6,
+				      .opackets = 50 };
+	fx.udpstats = mx_udpstat(&s);
+	MIB_UDPSTATS st;
+	ck_assert_uint_eq(GetUdpStatisticsEx(&st, AF_INET6), NO_ERROR);
+	ck_assert_uint_eq(st.dwInDatagrams, 79);
+	ck_assert_uint_eq(st.dwNoPorts, 9);
+	ck_assert_uint_eq(st.dwInErrors, 12);
+	ck_assert_uint_eq(st.dwOutDatagrams, 50);
+	ck_assert_uint_eq(st.dwNumAddrs, 2);
+	fx.udpstats.len--;
+	ck_assert_uint_eq(GetUdpStatisticsEx(&st, AF_INET6), ERROR_NOT_SUPPORTED);
+}
+END_TEST
+
+START_TEST(udp_allocation_failures)
+{
+	serve_udp();
+	fx_every_udp_allocation_fails(3); /* the list, the descriptors, the owner table, ... */
+}
+END_TEST
+
 START_TEST(allocation_failures)
 {
 	serve_set();
@@ -579,6 +674,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, statistics_from_tcpstat);
 	tcase_add_test(tc, set_tcp_entry_not_supported);
 	tcase_add_test(tc, allocation_failures);
+	tcase_add_test(tc, udp_rows_dual_stack_and_owners);
+	tcase_add_test(tc, udp_cut_list_is_not_supported);
+	tcase_add_test(tc, udp_statistics_from_udpstat);
+	tcase_add_test(tc, udp_allocation_failures);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -63,7 +63,7 @@ START_TEST(records_exactly)
 	ck_assert_uint_eq(o[0].pid, 50); /* the lower of 50 and 70 */
 	ck_assert_uint_eq(o[1].pid, 60);
 	struct tt_collector col = { 0 };
-	ck_assert_int_eq(tt_mac_pcblist_walk(b.p, b.len, o, n, &col), 0);
+	ck_assert_int_eq(tt_mac_pcblist_walk(b.p, b.len, TT_PROTO_TCP, o, n, &col), 0);
 	ck_assert_uint_eq(col.n, 4);
 
 	const struct tt_conn *c = &col.conns[0];
@@ -99,7 +99,7 @@ START_TEST(records_exactly)
 	capture_free(&col);
 
 	/* Without an owner table no record claims an owner. */
-	ck_assert_int_eq(tt_mac_pcblist_walk(b.p, b.len, NULL, 0, &col), 0);
+	ck_assert_int_eq(tt_mac_pcblist_walk(b.p, b.len, TT_PROTO_TCP, NULL, 0, &col), 0);
 	for (size_t i = 0; i < col.n; i++)
 		ck_assert_uint_eq(col.conns[i].flags & TT_CONN_PID_KNOWN, 0);
 	capture_free(&col);
@@ -110,13 +110,13 @@ END_TEST
 
 /* Runs the walkers on the first len bytes of b placed to end at an
  * inaccessible page: any read past the end is a SIGSEGV. */
-static int on_guarded(const struct bsd_buf *b, size_t len, size_t *offered)
+static int on_guarded(const struct bsd_buf *b, size_t len, unsigned proto, size_t *offered)
 {
 	struct tt_guarded g = tt_guarded_alloc(len);
 	memcpy(g.buf, b->p, len);
 	int check = tt_mac_pcblist_check(g.buf, len);
 	struct tt_collector col = { 0 };
-	int walk = tt_mac_pcblist_walk(g.buf, len, NULL, 0, &col);
+	int walk = tt_mac_pcblist_walk(g.buf, len, proto, NULL, 0, &col);
 	*offered = col.n;
 	capture_free(&col);
 	tt_guarded_free(&g);
@@ -129,10 +129,33 @@ START_TEST(every_cut_stays_inside_the_buffer)
 {
 	struct bsd_buf b = mx_list(3, 3, set, N(set));
 	size_t offered;
-	ck_assert_int_eq(on_guarded(&b, b.len, &offered), 0);
+	ck_assert_int_eq(on_guarded(&b, b.len, TT_PROTO_TCP, &offered), 0);
 	ck_assert_uint_eq(offered, N(set));
 	for (size_t len = 0; len < b.len; len++) {
-		int err = on_guarded(&b, len, &offered);
+		int err = on_guarded(&b, len, TT_PROTO_TCP, &offered);
+		ck_assert_msg(err == -EBADMSG || err == -EOPNOTSUPP, "cut at %zu: %d", len, err);
+	}
+	bsd_buf_free(&b);
+}
+END_TEST
+
+/* The same for a net.inet.udp.pcblist_n copy (no xtcpcb_n records): the
+ * bound sockets, stateless; the unbound one is not offered. */
+START_TEST(udp_every_cut_stays_inside_the_buffer)
+{
+	static const struct mx_pcb udp[] = {
+		{ FB_V4, 0, NULL, NULL, 53, 0, 0, 0, 0xa000, 1, 0, 17, MX_NO_TCPCB },
+		{ FB_V4 | FB_V6, 0, NULL, NULL, 5353, 0, 0, 0, 0xb000, 2, 0, 17, MX_NO_TCPCB },
+		{ FB_V4, 0, NULL, NULL, 0, 0, 0, 0, 0xc000, 3, 0, 17, MX_NO_TCPCB },
+	};
+	struct bsd_buf b = mx_list(3, 3, udp, N(udp));
+	size_t offered;
+	ck_assert_int_eq(on_guarded(&b, b.len, TT_PROTO_UDP, &offered), 0);
+	ck_assert_uint_eq(offered, 2);
+	ck_assert_int_eq(on_guarded(&b, b.len, TT_PROTO_TCP, &offered), 0);
+	ck_assert_uint_eq(offered, 0);
+	for (size_t len = 0; len < b.len; len++) {
+		int err = on_guarded(&b, len, TT_PROTO_UDP, &offered);
 		ck_assert_msg(err == -EBADMSG || err == -EOPNOTSUPP, "cut at %zu: %d", len, err);
 	}
 	bsd_buf_free(&b);
@@ -160,6 +183,9 @@ START_TEST(socket_records_every_cut)
 		struct tt_tcp_mib m;
 		err = tt_mac_tcp_mib(g.buf, len, &m);
 		ck_assert_int_eq(err, len >= 128 ? 0 : -EOPNOTSUPP);
+		struct tt_udp_mib u;
+		err = tt_mac_udp_mib(g.buf, len, &u);
+		ck_assert_int_eq(err, len >= 40 ? 0 : -EOPNOTSUPP);
 		tt_guarded_free(&g);
 	}
 	bsd_buf_free(&f);
@@ -173,7 +199,7 @@ START_TEST(unaligned_buffers)
 	unsigned char *odd = malloc(b.len + 1);
 	memcpy(odd + 1, b.p, b.len);
 	struct tt_collector col = { 0 };
-	ck_assert_int_eq(tt_mac_pcblist_walk(odd + 1, b.len, NULL, 0, &col), 0);
+	ck_assert_int_eq(tt_mac_pcblist_walk(odd + 1, b.len, TT_PROTO_TCP, NULL, 0, &col), 0);
 	ck_assert_uint_eq(col.n, N(set));
 	capture_free(&col);
 	free(odd);
@@ -187,7 +213,7 @@ START_TEST(collector_errors_stop_the_walk)
 	for (size_t k = 1; k <= N(set); k++) {
 		struct tt_collector col = { 0 };
 		col.fail_at = k;
-		ck_assert_int_eq(tt_mac_pcblist_walk(b.p, b.len, NULL, 0, &col), -ENOMEM);
+		ck_assert_int_eq(tt_mac_pcblist_walk(b.p, b.len, TT_PROTO_TCP, NULL, 0, &col), -ENOMEM);
 		ck_assert_uint_eq(col.adds, k);
 		capture_free(&col);
 	}
@@ -213,6 +239,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, records_exactly);
 	tcase_add_test(tc, every_cut_stays_inside_the_buffer);
+	tcase_add_test(tc, udp_every_cut_stays_inside_the_buffer);
 	tcase_add_test(tc, socket_records_every_cut);
 	tcase_add_test(tc, unaligned_buffers);
 	tcase_add_test(tc, collector_errors_stop_the_walk);

@@ -12,22 +12,21 @@
 #include "darwin.h"
 
 static const struct tt_bsd_files files = { tt_mac_files_max, tt_mac_files_owners };
+static const struct tt_bsd_files udp_files = { tt_mac_files_max, tt_mac_udp_files_owners };
 
 int tt_mac_collect(const struct tt_bsd_source *src, const struct tt_request *req,
 		   struct tt_collector *col)
 {
-	/* UDP sockets are not read yet (issue 11): no UDP source here. */
-	if (req->proto != TT_PROTO_TCP)
-		return -EOPNOTSUPP;
+	enum tt_bsd_list list = req->proto == TT_PROTO_UDP ? TT_BSD_UDP : TT_BSD_PCB;
 	void *pcbs = NULL;
 	size_t len = 0;
 	int err;
 	for (int attempt = 1;; attempt++) {
-		if ((err = src->read(src->ctx, TT_BSD_PCB, &pcbs, &len)) != 0)
+		if ((err = src->read(src->ctx, list, &pcbs, &len)) != 0)
 			return err;
 		if (len == 0) {
 			free(pcbs);
-			return 0; /* no such node: no TCP */
+			return 0; /* no such node: no TCP (UDP) */
 		}
 		err = tt_mac_pcblist_check(pcbs, len);
 		if (err != -EAGAIN || attempt == TT_BSD_READ_ATTEMPTS)
@@ -43,9 +42,10 @@ int tt_mac_collect(const struct tt_bsd_source *src, const struct tt_request *req
 	struct tt_bsd_owner *owners = NULL;
 	size_t nowners = 0;
 	if (!err && req->owners)
-		err = tt_bsd_read_owners(src, &files, &owners, &nowners);
+		err = tt_bsd_read_owners(src, req->proto == TT_PROTO_UDP ? &udp_files : &files,
+					 &owners, &nowners);
 	if (!err)
-		err = tt_mac_pcblist_walk(pcbs, len, owners, nowners, col);
+		err = tt_mac_pcblist_walk(pcbs, len, req->proto, owners, nowners, col);
 	free(owners);
 	free(pcbs);
 	return err;

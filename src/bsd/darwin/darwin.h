@@ -21,16 +21,18 @@
  * or malformed. */
 int tt_mac_pcblist_check(const void *buf, size_t len);
 
-/* Offers every connection of a pcblist_n copy to col: one per xinpcb_n
- * record with its xsocket_n and xtcpcb_n, skipping PCBs newer than the
+/* Offers every connection of a pcblist_n copy to col (proto TT_PROTO_TCP:
+ * net.inet.tcp.pcblist_n; TT_PROTO_UDP: net.inet.udp.pcblist_n, the same
+ * records without xtcpcb_n, every socket bound to a port): one per
+ * xinpcb_n record with its xsocket_n and xtcpcb_n, skipping PCBs newer than the
  * head's generation, sockets that neither listen nor connect
  * (TCPS_CLOSED), sockets of another protocol and PCBs without their
  * xtcpcb_n.  With owners (a finished table keyed by the hashed inpcb
  * address, possibly empty) every connection carries its owner
  * (TT_CONN_PID_KNOWN).  Returns 0, -ENOMEM from the collector, or the
  * errors of tt_mac_pcblist_check() other than -EAGAIN. */
-int tt_mac_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
-			size_t nowners, struct tt_collector *col);
+int tt_mac_pcblist_walk(const void *buf, size_t len, unsigned proto,
+			const struct tt_bsd_owner *owners, size_t nowners, struct tt_collector *col);
 
 /* The socket descriptors of the processes the caller may inspect, as
  * sysctl.c collects them through libproc: records of TT_MAC_FDREC_SIZE
@@ -52,11 +54,17 @@ size_t tt_mac_files_max(size_t len);
  * Returns 0, -EOPNOTSUPP when a record's size is not the one this build
  * knows, or -EBADMSG for a cut buffer.  Pure. */
 int tt_mac_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, size_t *n);
+/* The same for the UDP sockets (the UDP table's owners). */
+int tt_mac_udp_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, size_t *n);
 
 /* Fills the counters of out from a net.inet.tcp.stats copy (struct
  * tcpstat, 32-bit counters; the RTO fields are left alone).  Returns 0 or
  * -EOPNOTSUPP when the copy is too short. */
 int tt_mac_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out);
+
+/* Fills out from a net.inet.udp.stats copy (struct udpstat, 32-bit
+ * counters).  Returns 0 or -EOPNOTSUPP when the copy is too short. */
+int tt_mac_udp_mib(const void *buf, size_t len, struct tt_udp_mib *out);
 
 /* Reads and walks the lists from src for req: the pcblist_n, again while
  * its generation changes (at most TT_BSD_READ_ATTEMPTS reads), then the

@@ -95,11 +95,22 @@
 /* A shorter copy cannot be used. */
 #define TT_XNU_TCPSTAT_NEED (TT_XNU_TCPS_RCVSHORT + 4)
 
+#define TT_XNU_UDPS_IPACKETS 0 /* struct udpstat: u_int32_t counters */
+#define TT_XNU_UDPS_HDROPS 4
+#define TT_XNU_UDPS_BADSUM 8
+#define TT_XNU_UDPS_BADLEN 12
+#define TT_XNU_UDPS_NOPORT 16
+#define TT_XNU_UDPS_NOPORTBCAST 20
+#define TT_XNU_UDPS_FULLSOCK 24
+#define TT_XNU_UDPS_OPACKETS 36
+#define TT_XNU_UDPSTAT_NEED (TT_XNU_UDPS_OPACKETS + 4)
+
 /* The BSD address families (sys/socket.h) and IPPROTO_TCP, as xnu numbers
  * them (the fixtures run on Linux, where AF_INET6 differs). */
 #define TT_XNU_AF_INET 2
 #define TT_XNU_AF_INET6 30
 #define TT_XNU_IPPROTO_TCP 6
+#define TT_XNU_IPPROTO_UDP 17
 
 /* Every number above against the headers.
  *   P(number, struct, member): offsetof, private structures
@@ -164,9 +175,18 @@
 	Q(TT_XNU_TCPS_RCVBADSUM, struct tcpstat, tcps_rcvbadsum)             \
 	Q(TT_XNU_TCPS_RCVBADOFF, struct tcpstat, tcps_rcvbadoff)             \
 	Q(TT_XNU_TCPS_RCVSHORT, struct tcpstat, tcps_rcvshort)               \
+	Q(TT_XNU_UDPS_IPACKETS, struct udpstat, udps_ipackets)               \
+	Q(TT_XNU_UDPS_HDROPS, struct udpstat, udps_hdrops)                   \
+	Q(TT_XNU_UDPS_BADSUM, struct udpstat, udps_badsum)                   \
+	Q(TT_XNU_UDPS_BADLEN, struct udpstat, udps_badlen)                   \
+	Q(TT_XNU_UDPS_NOPORT, struct udpstat, udps_noport)                   \
+	Q(TT_XNU_UDPS_NOPORTBCAST, struct udpstat, udps_noportbcast)         \
+	Q(TT_XNU_UDPS_FULLSOCK, struct udpstat, udps_fullsock)               \
+	Q(TT_XNU_UDPS_OPACKETS, struct udpstat, udps_opackets)               \
 	C(TT_XNU_AF_INET, AF_INET)                                           \
 	C(TT_XNU_AF_INET6, AF_INET6)                                         \
-	C(TT_XNU_IPPROTO_TCP, IPPROTO_TCP)
+	C(TT_XNU_IPPROTO_TCP, IPPROTO_TCP)                                   \
+	C(TT_XNU_IPPROTO_UDP, IPPROTO_UDP)
 
 #ifndef TT_BSD_TRANSCRIBED
 #include <stddef.h>
@@ -178,6 +198,10 @@
 #include <netinet/in_pcb.h>
 #include <netinet/tcp_fsm.h>
 #include <netinet/tcp_var.h>
+#include <netinet/ip.h>
+#include <netinet/ip_var.h>
+#include <netinet/udp.h>
+#include <netinet/udp_var.h>
 #include <libproc.h>
 #include <sys/proc_info.h>
 

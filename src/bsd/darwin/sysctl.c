@@ -25,11 +25,11 @@
 #include "seam.h"
 #include "io.h"
 
-static int read_pcblist(void **buf, size_t *len)
+static int read_pcblist(const char *name, void **buf, size_t *len)
 {
 	int mib[CTL_MAXNAME];
 	size_t n = CTL_MAXNAME;
-	if (sysctlnametomib("net.inet.tcp.pcblist_n", mib, &n) != 0) {
+	if (sysctlnametomib(name, mib, &n) != 0) {
 		*buf = NULL;
 		*len = 0;
 		return errno == ENOENT ? 0 : -errno;
@@ -143,7 +143,9 @@ static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
 	(void)ctx;
 	switch (list) {
 	case TT_BSD_PCB:
-		return read_pcblist(buf, len);
+		return read_pcblist("net.inet.tcp.pcblist_n", buf, len);
+	case TT_BSD_UDP:
+		return read_pcblist("net.inet.udp.pcblist_n", buf, len);
 	case TT_BSD_FILES:
 		return read_sockets(buf, len);
 	default:
@@ -242,10 +244,17 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	return 0;
 }
 
-/* No UDP source on this platform yet: GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
 int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 {
-	(void)family;
-	(void)out;
-	return -EOPNOTSUPP;
+	(void)family; /* one set of counters for IPv4 and IPv6 */
+	static const int stats[] = { CTL_NET, PF_INET, IPPROTO_UDP, UDPCTL_STATS };
+	void *buf = NULL;
+	size_t len = 0;
+	int err = tt_bsd_sysctl_read(stats, 4, &buf, &len);
+	if (err)
+		return err;
+	memset(out, 0, sizeof(*out));
+	err = tt_mac_udp_mib(buf, len, out);
+	free(buf);
+	return err;
 }

@@ -77,6 +77,7 @@ struct pcb {
 struct walk {
 	const unsigned char *p;
 	uint64_t gen;
+	int32_t protocol; /* TT_XNU_IPPROTO_TCP or TT_XNU_IPPROTO_UDP */
 	const struct tt_bsd_owner *owners;
 	size_t nowners;
 	struct tt_collector *col; /* NULL: check only */
@@ -84,20 +85,26 @@ struct walk {
 
 static int offer(const struct walk *w, const struct pcb *r)
 {
-	if (!w->col || !r->so || !r->tcp)
+	bool udp = w->protocol == TT_XNU_IPPROTO_UDP;
+	if (!w->col || !r->so || (!udp && !r->tcp))
 		return 0; /* no state without the xtcpcb_n: nothing to report */
 	const unsigned char *xi = w->p + r->inp, *xso = w->p + r->so;
 	int32_t protocol = (int32_t)rd32(xso + TT_XNU_XSO_PROTOCOL);
 	/* 0: a PCB whose socket is gone (the kernel leaves the record zero). */
-	if (protocol != 0 && protocol != TT_XNU_IPPROTO_TCP)
+	if (protocol != 0 && protocol != w->protocol)
 		return 0;
 	/* Created after the head was taken: the next read will show it. */
 	if (rd64(xi + TT_XNU_XI_GENCNT) > w->gen)
 		return 0;
-	uint8_t state = tt_bsd_state((int32_t)rd32(w->p + r->tcp + TT_XNU_XT_STATE));
-	/* TCPS_CLOSED: no connection (see the FreeBSD walker). */
-	if (state == 0 || state == MIB_TCP_STATE_CLOSED)
-		return 0;
+	uint8_t state = 0;
+	if (!udp) {
+		state = tt_bsd_state((int32_t)rd32(w->p + r->tcp + TT_XNU_XT_STATE));
+		/* TCPS_CLOSED: no connection (see the FreeBSD walker). */
+		if (state == 0 || state == MIB_TCP_STATE_CLOSED)
+			return 0;
+	} else if (rd16(xi + TT_XNU_XI_LPORT) == 0) {
+		return 0; /* UDP has no state: listed once bound */
+	}
 
 	struct tt_conn c;
 	memset(&c, 0, sizeof(c));
@@ -107,11 +114,13 @@ static int offer(const struct walk *w, const struct pcb *r)
 	unsigned vflag = xi[TT_XNU_XI_VFLAG];
 	uint32_t flags = rd32(xi + TT_XNU_XI_FLAGS);
 	if ((vflag & TT_XNU_INP_IPV6) &&
-	    (!(vflag & TT_XNU_INP_IPV4) || state == MIB_TCP_STATE_LISTEN)) {
+	    (!(vflag & TT_XNU_INP_IPV4) || state == MIB_TCP_STATE_LISTEN || udp)) {
 		/* An IPv6 PCB.  xnu sets INP_IPV4 too on an IPv6 socket bound
-		 * to :: without IPV6_V6ONLY (tcp6_usr_listen, in6_pcbbind):
-		 * a listener that takes IPv4 as well, in both tables.  Its
-		 * connections carry one flag or the other. */
+		 * to :: without IPV6_V6ONLY (tcp6_usr_listen, in6_pcbbind,
+		 * udp6_bind): a listener or UDP socket that takes IPv4 as
+		 * well, in both tables.  TCP connections carry one flag or the
+		 * other; a UDP socket bound or connected to a v4-mapped
+		 * address loses INP_IPV6. */
 		c.family = AF_INET6;
 		memcpy(c.laddr, xi + TT_XNU_XI_LADDR, 16);
 		memcpy(c.raddr, xi + TT_XNU_XI_FADDR, 16);
@@ -198,22 +207,23 @@ int tt_mac_pcblist_check(const void *buf, size_t len)
 	int err = frame(buf, len, &end, &gen, &tail_gen);
 	if (err)
 		return err;
-	const struct walk w = { buf, gen, NULL, 0, NULL };
+	const struct walk w = { buf, gen, TT_XNU_IPPROTO_TCP, NULL, 0, NULL };
 	err = each_pcb(&w, end);
 	if (!err && gen != tail_gen)
 		err = -EAGAIN;
 	return err;
 }
 
-int tt_mac_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
-			size_t nowners, struct tt_collector *col)
+int tt_mac_pcblist_walk(const void *buf, size_t len, unsigned proto,
+			const struct tt_bsd_owner *owners, size_t nowners, struct tt_collector *col)
 {
 	size_t end;
 	uint64_t gen, tail_gen;
 	int err = frame(buf, len, &end, &gen, &tail_gen);
 	if (err)
 		return err;
-	const struct walk w = { buf, gen, owners, nowners, col };
+	int32_t protocol = proto == TT_PROTO_UDP ? TT_XNU_IPPROTO_UDP : TT_XNU_IPPROTO_TCP;
+	const struct walk w = { buf, gen, protocol, owners, nowners, col };
 	return each_pcb(&w, end);
 }
 
@@ -230,7 +240,9 @@ size_t tt_mac_files_max(size_t len)
 	return len / TT_MAC_FDREC_SIZE;
 }
 
-int tt_mac_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, size_t *n)
+/* The owner table of the sockets of protocol. */
+static int files_owners(const void *buf, size_t len, int32_t want, struct tt_bsd_owner *out,
+			size_t *n)
 {
 	const unsigned char *p = buf;
 	size_t kept = 0;
@@ -244,7 +256,7 @@ int tt_mac_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, s
 		const unsigned char *sfi = p + at + TT_MAC_FDREC_HEAD;
 		int32_t family = (int32_t)rd32(sfi + TT_XNU_SFI_SOI_FAMILY);
 		uint64_t pcb = rd64(sfi + TT_XNU_SFI_SOI_PCB);
-		if ((int32_t)rd32(sfi + TT_XNU_SFI_SOI_PROTOCOL) != TT_XNU_IPPROTO_TCP ||
+		if ((int32_t)rd32(sfi + TT_XNU_SFI_SOI_PROTOCOL) != want ||
 		    (family != TT_XNU_AF_INET && family != TT_XNU_AF_INET6) || pcb == 0)
 			continue;
 		out[kept].so = pcb;
@@ -254,6 +266,16 @@ int tt_mac_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, s
 	}
 	*n = tt_bsd_owners_finish(out, kept);
 	return 0;
+}
+
+int tt_mac_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, size_t *n)
+{
+	return files_owners(buf, len, TT_XNU_IPPROTO_TCP, out, n);
+}
+
+int tt_mac_udp_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, size_t *n)
+{
+	return files_owners(buf, len, TT_XNU_IPPROTO_UDP, out, n);
 }
 
 int tt_mac_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out)
@@ -276,5 +298,22 @@ int tt_mac_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out)
 	/* No RST counter of its own: see the FreeBSD walker. */
 	uint64_t ctrl = rd32(p + TT_XNU_TCPS_SNDCTRL), closed = rd32(p + TT_XNU_TCPS_CLOSED);
 	out->out_rsts = ctrl >= closed ? ctrl - closed : 0;
+	return 0;
+}
+
+int tt_mac_udp_mib(const void *buf, size_t len, struct tt_udp_mib *out)
+{
+	if (len < TT_XNU_UDPSTAT_NEED)
+		return -EOPNOTSUPP;
+	const unsigned char *p = buf;
+	uint64_t errors = (uint64_t)rd32(p + TT_XNU_UDPS_HDROPS) + rd32(p + TT_XNU_UDPS_BADSUM) +
+			  rd32(p + TT_XNU_UDPS_BADLEN) + rd32(p + TT_XNU_UDPS_FULLSOCK);
+	uint64_t noport = (uint64_t)rd32(p + TT_XNU_UDPS_NOPORT) + rd32(p + TT_XNU_UDPS_NOPORTBCAST);
+	uint64_t in = rd32(p + TT_XNU_UDPS_IPACKETS);
+	/* As netstat(1)'s "delivered": received less every drop. */
+	out->in_datagrams = in >= errors + noport ? in - errors - noport : 0;
+	out->no_ports = noport;
+	out->in_errors = errors;
+	out->out_datagrams = rd32(p + TT_XNU_UDPS_OPACKETS);
 	return 0;
 }
