@@ -144,3 +144,11 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	out->max_conn = -1;
 	return err;
 }
+
+/* As the BSD backends (their sysctl.c): no per-connection counters. */
+int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)
+{
+	(void)c;
+	(void)out;
+	return -EOPNOTSUPP;
+}

@@ -129,3 +129,12 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	out->max_conn = -1; /* limited by memory, not by a table */
 	return 0;
 }
+
+/* Per-connection counters (Get…EStats): not read from this system's
+ * records yet; docs/porting.md says which fields it could give. */
+int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)
+{
+	(void)c;
+	(void)out;
+	return -EOPNOTSUPP;
+}
