@@ -129,6 +129,21 @@ static ULONG set(struct conn_ref *ref, TCP_ESTATS_TYPE type, void *rw, ULONG rw_
 	return SetPerTcp6ConnectionEStats(&ref->row6, type, rw, 0, rw_size, 0);
 }
 
+/* The 32-bit field at offset off of the socket's TCP_INFO as the running
+ * kernel sends it (beyond the build headers' struct), or -1 when that
+ * kernel's tcp_info is shorter. */
+static int64_t raw_info_u32(int fd, size_t off)
+{
+	unsigned char b[512];
+	socklen_t len = sizeof(b);
+	ck_assert_int_eq(getsockopt(fd, IPPROTO_TCP, TCP_INFO, b, &len), 0);
+	if (len < off + 4)
+		return -1;
+	uint32_t v;
+	memcpy(&v, b + off, sizeof(v));
+	return v;
+}
+
 /* v between the two readings a and b (a counter that may have moved). */
 #define ck_between(v, a, b)                                                          \
 	ck_assert_msg(((uint64_t)(v) >= ((a) < (b) ? (a) : (b))) &&                  \
@@ -176,6 +191,19 @@ static void check_side(int fd, struct conn_ref *ref, uint64_t out, uint64_t in)
 	ck_between(fine.MinRtt, a.tcpi_min_rtt, b.tcpi_min_rtt);
 	ck_assert_uint_gt(fine.MinRtt, 0);
 	ck_between(fine.RttVar, a.tcpi_rttvar, b.tcpi_rttvar);
+
+	/* Windows: the peer's (tcpi_snd_wnd, 5.4+) and ours (tcpi_rcv_wnd,
+	 * 6.7+, offsets 228 and 232), where the running kernel has them. */
+	TCP_ESTATS_OBS_REC_ROD_v0 obs;
+	TCP_ESTATS_REC_ROD_v0 rec;
+	int64_t snd_wnd = raw_info_u32(fd, 228), rcv_wnd = raw_info_u32(fd, 232);
+	ck_assert_uint_eq(get(ref, TcpConnectionEstatsObsRec, NULL, 0, NULL, 0, &obs, sizeof(obs)), NO_ERROR);
+	ck_assert_uint_eq(get(ref, TcpConnectionEstatsRec, NULL, 0, NULL, 0, &rec, sizeof(rec)), NO_ERROR);
+	if (snd_wnd >= 0)
+		ck_assert_uint_eq(obs.CurRwinRcvd, (uint64_t)snd_wnd);
+	if (rcv_wnd >= 0)
+		ck_assert_uint_eq(rec.CurRwinSent, (uint64_t)rcv_wnd);
+	ck_assert_uint_eq(rec.CurAppRQueue, 0); /* everything was read */
 
 	/* SndCong: the window in bytes. */
 	ck_assert_uint_gt(cong.CurCwnd, 0);
