@@ -48,6 +48,7 @@ int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)
 		.ext = 1u << (INET_DIAG_INFO - 1),
 		.reply = info_reply,
 		.data = &ctx,
+		.first_only = true,
 	};
 	err = tt_lookup_exact(&s, &q);
 	tt_diag_close(&s);
