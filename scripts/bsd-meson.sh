@@ -75,9 +75,8 @@ if [ "$os" = openbsd ]; then
 		"$(cd "$aux/stubs" && pwd)" >"$aux/openbsd.ini"
 	extra="--cross-file $aux/openbsd.ini"
 fi
-rm -rf "$dir"
-extra=
 [ "$os" = darwin ] && extra="--cross-file cross/darwin-sysroot.ini" # ld64.lld, llvm-ar
+rm -rf "$dir"
 # shellcheck disable=SC2086
 if ! meson setup "$dir" --cross-file "cross/x86_64-$os.ini" --cross-file "$aux/sysroot.ini" \
 	--cross-file cross/bsd-sysroot.ini $extra $opts >"$log" 2>&1; then

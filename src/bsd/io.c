@@ -75,6 +75,22 @@ static void endpoint(struct sockaddr_storage *ss, int family, const uint8_t *add
 	}
 }
 
+int tt_bsd_read_path(const int *mib, unsigned miblen, struct tt_image *out)
+{
+	char *path = NULL;
+	size_t len = 0;
+	int err = tt_bsd_sysctl_read(mib, miblen, (void **)&path, &len);
+	if (err)
+		return err == -EPERM ? -EACCES : err;
+	if (!path || len == 0 || path[len - 1] != '\0' || len - 1 != strlen(path)) {
+		free(path);
+		return -EIO;
+	}
+	out->path = path;
+	out->len = len - 1;
+	return 0;
+}
+
 int tt_bsd_drop(const int *mib, unsigned miblen, const struct tt_conn *c)
 {
 	/* Listener rows never get here (src/common/set_entry.c): the drop
@@ -85,14 +101,19 @@ int tt_bsd_drop(const int *mib, unsigned miblen, const struct tt_conn *c)
 	endpoint(&addrs[1], c->family, c->laddr, c->lport, c->lscope);
 	if (sysctl(SYSCTL_MIB(mib), miblen, NULL, NULL, addrs, sizeof(addrs)) == 0)
 		return 0;
-	switch (errno) {
+	return tt_bsd_drop_error(errno);
+}
+
+int tt_bsd_drop_error(int errnum)
+{
+	switch (errnum) {
 	case ESRCH:
 		return -ENOENT;
 	case EPERM:
 	case EACCES:
 		return -EPERM;
 	default:
-		return -errno;
+		return -errnum;
 	}
 }
 

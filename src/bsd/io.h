@@ -17,6 +17,13 @@
  * Returns 0 or -errno. */
 int tt_bsd_sysctl_read(const int *mib, unsigned miblen, void **buf, size_t *len);
 
+/* Reads an executable's path from a string node (FreeBSD and DragonFly
+ * kern.proc.pathname.<pid>, NetBSD kern.proc_args.<pid>.pathname) into
+ * out->path (from tt_malloc) and out->len: the value must be one
+ * NUL-terminated string.  Returns 0, -ESRCH, -EACCES, -ENOMEM, -EIO for a
+ * value that is no string, or another -errno. */
+int tt_bsd_read_path(const int *mib, unsigned miblen, struct tt_image *out);
+
 /* Drops the connection c through a tcpdrop(8)-style node (mib): the new
  * value is two struct sockaddr_storage, the remote endpoint first, both of
  * c's family, with sin_len set and the zone in sin6_scope_id for
@@ -24,6 +31,10 @@ int tt_bsd_sysctl_read(const int *mib, unsigned miblen, void **buf, size_t *len)
  * listener rows.  Returns 0, -ENOENT (no such connection), -EPERM, or
  * another -errno. */
 int tt_bsd_drop(const int *mib, unsigned miblen, const struct tt_conn *c);
+
+/* What a drop node's errno means to tt_backend_destroy: ESRCH (no such
+ * connection) -ENOENT, EPERM/EACCES -EPERM, anything else -errno. */
+int tt_bsd_drop_error(int errnum);
 
 /* Reads the TCP counters at mib and turns them into out with map (a
  * walker); the RTO fields are the caller's.  Returns 0 or -errno. */

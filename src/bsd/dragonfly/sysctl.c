@@ -78,32 +78,9 @@ int tt_backend_image(uint32_t pid, struct tt_image *out)
 	}
 
 	/* kern.proc.pathname.<pid>: the executable's path from the name
-	 * cache (sysctl_kern_proc_pathname), NUL included. */
+	 * cache, NUL included. */
 	mib[2] = KERN_PROC_PATHNAME;
-	size_t cap = 0;
-	if (sysctl(mib, 4, NULL, &cap, NULL, 0) != 0)
-		return errno == ESRCH ? -ESRCH : -errno;
-	for (int attempt = 0; attempt < 4; attempt++) {
-		cap = cap * 2 + 64;
-		char *path = tt_malloc(cap);
-		if (!path)
-			return -ENOMEM;
-		len = cap;
-		if (sysctl(mib, 4, path, &len, NULL, 0) == 0) {
-			if (len == 0 || path[len - 1] != '\0' || len - 1 != strlen(path)) {
-				free(path);
-				return -EIO;
-			}
-			out->path = path;
-			out->len = len - 1;
-			return 0;
-		}
-		int err = errno;
-		free(path);
-		if (err != ENOMEM)
-			return err == ESRCH ? -ESRCH : -err;
-	}
-	return -ENOMEM;
+	return tt_bsd_read_path(mib, 4, out);
 }
 
 /* tcpdrop(8): one node for both families, created with OID_AUTO, so

@@ -86,17 +86,7 @@ int tt_backend_image(uint32_t pid, struct tt_image *out)
 	}
 
 	int pmib[4] = { CTL_KERN, KERN_PROC_ARGS, (int)pid, KERN_PROC_PATHNAME };
-	char *path = NULL;
-	int err = tt_bsd_sysctl_read(pmib, 4, (void **)&path, &len);
-	if (err)
-		return err == -EPERM ? -EACCES : err;
-	if (!path || len == 0 || path[len - 1] != '\0' || len - 1 != strlen(path)) {
-		free(path);
-		return -EIO;
-	}
-	out->path = path;
-	out->len = len - 1;
-	return 0;
+	return tt_bsd_read_path(pmib, 4, out);
 }
 
 /* The drop node of the connection's family. */

@@ -71,15 +71,7 @@ int tt_backend_destroy(const struct tt_conn *c)
 	static const int drop[] = { CTL_NET, PF_INET, IPPROTO_TCP, TCPCTL_DROP };
 	if (sysctl(drop, 4, NULL, NULL, &req, sizeof(req)) == 0)
 		return 0;
-	switch (errno) {
-	case ESRCH:
-		return -ENOENT;
-	case EPERM:
-	case EACCES:
-		return -EPERM;
-	default:
-		return -errno;
-	}
+	return tt_bsd_drop_error(errno);
 }
 
 int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
