@@ -193,7 +193,7 @@ static void check_side(int fd, struct conn_ref *ref, uint64_t out, uint64_t in)
 	ck_between(fine.RttVar, a.tcpi_rttvar, b.tcpi_rttvar);
 
 	/* Windows: the peer's (tcpi_snd_wnd, 5.4+) and ours (tcpi_rcv_wnd,
-	 * 6.7+, offsets 228 and 232), where the running kernel has them. */
+	 * 6.2+, offsets 228 and 232), where the running kernel has them. */
 	TCP_ESTATS_OBS_REC_ROD_v0 obs;
 	TCP_ESTATS_REC_ROD_v0 rec;
 	int64_t snd_wnd = raw_info_u32(fd, 228), rcv_wnd = raw_info_u32(fd, 232);

@@ -39,7 +39,7 @@ struct lx_tcp_info {
 	uint32_t dsack_dups, reord_seen;
 	uint32_t rcv_ooopack; /* 5.4 */
 	uint32_t snd_wnd; /* 5.4 */
-	uint32_t rcv_wnd, rehash; /* 6.7 */
+	uint32_t rcv_wnd, rehash; /* 6.2 */
 	uint16_t total_rto, total_rto_recoveries; /* 6.7 */
 	uint32_t total_rto_time;
 };
