@@ -145,10 +145,10 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	return err;
 }
 
-/* As the BSD backends (their sysctl.c): no per-connection counters. */
+/* FreeBSD reads its pcblist (freebsd/sysctl.c); the other BSD backends
+ * have no per-connection counters. */
 int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)
 {
-	(void)c;
-	(void)out;
-	return -EOPNOTSUPP;
+	const struct tt_bsd_source src = { read_list, NULL };
+	return fx.os == FX_FREEBSD ? tt_fbsd_tcp_info(&src, c, out) : -EOPNOTSUPP;
 }

@@ -109,11 +109,11 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	return 0;
 }
 
-/* Per-connection counters (Get…EStats): not read from this system's
- * records yet; docs/porting.md says which fields it could give. */
+/* Per-connection counters (Get…EStats): what the pcblist's xtcpcb
+ * records carry; FreeBSD has no query for one connection, so the list is
+ * read whole. */
 int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)
 {
-	(void)c;
-	(void)out;
-	return -EOPNOTSUPP;
+	const struct tt_bsd_source src = { read_list, NULL };
+	return tt_fbsd_tcp_info(&src, c, out);
 }
