@@ -27,6 +27,7 @@ use_all='int main(void) {
 }'
 use_tcp='int main(void) { MIB_TCPROW_W2K r; r.dwState = ERROR_SUCCESS; return (int)sizeof(r) - 20; }'
 use_udp='int main(void) { MIB_UDP6ROW_OWNER_MODULE r; r.dwFlags = 0; return (int)sizeof(r) - 176 + r.dwFlags; }'
+use_estats='int main(void) { TCP_ESTATS_DATA_ROD_v0 d; d.ThruBytesAcked = 1; return (int)sizeof(d) - 96 + (int)d.ThruBytesAcked - 1 + TcpConnectionEstatsFineRtt - 8; }'
 
 # check NAME SOURCE-FILE COMPILER FLAGS...
 check() {
@@ -49,6 +50,7 @@ while IFS='|' read -r hdrs kind; do
 	all) echo "$use_all" ;;
 	tcp) echo "$use_tcp" ;;
 	udp) echo "$use_udp" ;;
+	estats) echo "$use_estats" ;;
 	esac >> "$src"
 	for cc in gcc clang; do
 		for std in c11 c17; do
@@ -68,6 +70,8 @@ tcptable_windef.h iprtrmib.h tcpmib.h udpmib.h iphlpapi.h|all
 tcpmib.h stdio.h|tcp
 iprtrmib.h|tcp
 udpmib.h|udp
+tcpestats.h stdio.h|estats
+iphlpapi.h|estats
 ORDERS
 
 # Another compatibility layer already defined the base types.
