@@ -4,6 +4,7 @@
  * a private network namespace.  See bench/README.md.
  *
  * Usage: tcpbench [--rounds R] [--json FILE] [--reuseport N] [N...]
+ *        tcpbench --owners [--rounds R] N [N...]   (both owner sources, SPEC §12)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -530,13 +531,191 @@ static void report_reuseport(int n, const struct stat_ st[2][NREUSE], FILE *json
 	fprintf(json, "]}");
 }
 
+/* ---- --owners: the two owner sources of SPEC §12 side by side. */
+
+/* Runs fn with TCPTABLE_OWNERS=mode. */
+static long by_source(const char *mode, long (*fn)(void))
+{
+	setenv("TCPTABLE_OWNERS", mode, 1);
+	long r = fn();
+	unsetenv("TCPTABLE_OWNERS");
+	return r;
+}
+
+static long op_tcp2_bpf(void)
+{
+	return by_source("bpf", op_tcp2);
+}
+
+static long op_tcp2_proc(void)
+{
+	return by_source("proc", op_tcp2);
+}
+
+static long op_ext4_bpf(void)
+{
+	return by_source("bpf", op_ext4);
+}
+
+static long op_ext4_proc(void)
+{
+	return by_source("proc", op_ext4);
+}
+
+enum { OW_DUMP, OW_TCP, OW_TCP2_BPF, OW_TCP2_PROC, OW_EXT4_BPF, OW_EXT4_PROC, OW_SS, OW_N };
+
+static const struct op owner_ops[OW_N] = {
+	{ "floor: dump (both families)", floor_dump, FLOOR_NONE, 0, false },
+	{ "GetTcpTable (no owners)", op_tcp, OW_DUMP, 0, true },
+	{ "GetTcpTable2 [bpf]", op_tcp2_bpf, OW_DUMP, 1.3, true },
+	{ "GetTcpTable2 [proc]", op_tcp2_proc, OW_DUMP, 0, true },
+	{ "GetExtendedTcpTable v4 OWNER_PID_ALL [bpf]", op_ext4_bpf, OW_DUMP, 1.3, true },
+	{ "GetExtendedTcpTable v4 OWNER_PID_ALL [proc]", op_ext4_proc, OW_DUMP, 0, true },
+	{ "ss -tanp", op_ss_tanp, FLOOR_NONE, 0, false },
+};
+
+/* In a fresh process (exec'd, so nothing is loaded): the first and the
+ * second GetTcpTable2 through source mode, in ms, on stdout. */
+static int first_call(const char *mode)
+{
+	setenv("TCPTABLE_OWNERS", mode, 1);
+	ULONG size = 0;
+	GetTcpTable2(NULL, &size, TRUE);
+	size = size * 2 + 65536;
+	void *t = malloc(size);
+	double ms[2];
+	for (int i = 0; i < 2; i++) {
+		ULONG sz = size;
+		double t0 = now_ms();
+		ULONG r = GetTcpTable2(t, &sz, TRUE);
+		ms[i] = now_ms() - t0;
+		if (r != NO_ERROR)
+			return 1;
+	}
+	printf("%.3f %.3f\n", ms[0], ms[1]);
+	return 0;
+}
+
+static bool run_first_call(const char *mode, double ms[2])
+{
+	int p[2];
+	if (pipe(p) != 0)
+		return false;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execl("/proc/self/exe", "tcpbench", "--first-call", mode, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	char buf[64] = "";
+	ssize_t n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	int st;
+	waitpid(pid, &st, 0);
+	return n > 0 && sscanf(buf, "%lf %lf", &ms[0], &ms[1]) == 2;
+}
+
+static void owners_run(int n, int rounds)
+{
+	struct farm farm;
+	if (!tt_netns_new() || farm_start(&farm, n) != 0) {
+		fprintf(stderr, "tcpbench: could not build a farm of %d connections\n", n);
+		exit(1);
+	}
+	double first[2][2] = { { 0, 0 }, { 0, 0 } };
+	bool have_first = run_first_call("bpf", first[0]) && run_first_call("proc", first[1]);
+	/* The program loads on the first call (reported above, from new
+	 * processes): the rounds measure calls of a process that has it. */
+	ULONG need = 0;
+	GetTcpTable2(NULL, &need, TRUE);
+	ensure(need * 2 + 65536);
+	op_tcp2_bpf();
+	static double samples[OW_N][1024];
+	struct stat_ st[OW_N];
+	memset(st, 0, sizeof(st));
+	for (int r = 0; r < rounds; r++) {
+		for (size_t k = 0; k < OW_N; k++) {
+			size_t i = (k + (size_t)r) % OW_N;
+			if (owner_ops[i].library) {
+				ULONG n4 = 0;
+				GetTcpTable2(NULL, &n4, TRUE);
+				ensure(n4 * 2 + 65536);
+			}
+			size_t base = atomic_load(&heap_now);
+			atomic_store(&heap_peak, base);
+			table_bytes = 0;
+			double t0 = now_ms();
+			st[i].result = owner_ops[i].fn();
+			samples[i][r] = now_ms() - t0;
+			size_t peak = atomic_load(&heap_peak) - base;
+			if (peak > st[i].peak_alloc)
+				st[i].peak_alloc = peak;
+			st[i].table_bytes = table_bytes;
+		}
+	}
+	for (size_t i = 0; i < OW_N; i++) {
+		qsort(samples[i], (size_t)rounds, sizeof(double), cmp_double);
+		st[i].median = rounds % 2 ? samples[i][rounds / 2]
+					  : (samples[i][rounds / 2 - 1] + samples[i][rounds / 2]) / 2;
+		st[i].min = samples[i][0];
+		st[i].max = samples[i][rounds - 1];
+	}
+	printf("\nOwner sources, N = %d connections, %d holder processes, %d rounds\n", n,
+	       farm.nholders, rounds);
+	farm_stop(&farm);
+	printf("%-44s %9s %19s %8s %11s %11s %4s\n", "call", "median", "min-max (ms)", "x dump",
+	       "peak alloc", "table", "mem");
+	for (size_t i = 0; i < OW_N; i++) {
+		char range[32], rat[16] = "";
+		snprintf(range, sizeof(range), "%.2f-%.2f", st[i].min, st[i].max);
+		if (owner_ops[i].floor >= 0)
+			snprintf(rat, sizeof(rat), "%.2f", st[i].median / st[OW_DUMP].median);
+		printf("%-44s %9.2f %19s %8s", owner_ops[i].name, st[i].median, range, rat);
+		if (owner_ops[i].library)
+			printf(" %11zu %11lu %4s", st[i].peak_alloc, (unsigned long)st[i].table_bytes,
+			       st[i].peak_alloc <= 2 * (size_t)st[i].table_bytes + 65536 ? "yes" : "NO");
+		printf("\n");
+	}
+	/* The owner map's own cost: the owner call minus the same table
+	 * without owners. */
+	double base = st[OW_TCP].median;
+	double own_bpf = st[OW_TCP2_BPF].median - base, own_proc = st[OW_TCP2_PROC].median - base;
+	double r1 = st[OW_TCP2_BPF].median / st[OW_DUMP].median;
+	double r2 = st[OW_EXT4_BPF].median / st[OW_DUMP].median;
+	double r3 = st[OW_TCP2_PROC].median / st[OW_TCP2_BPF].median;
+	double r4 = st[OW_EXT4_PROC].median / st[OW_EXT4_BPF].median;
+	double r5 = own_proc > 0 ? own_bpf / own_proc : 0;
+	printf("ratios: GetTcpTable2 [bpf] / dump %.2f (<= 1.3 %s); "
+	       "OWNER_PID [bpf] / dump %.2f (<= 1.3 %s)\n",
+	       r1, r1 <= 1.3 ? "yes" : "NO", r2, r2 <= 1.3 ? "yes" : "NO");
+	printf("        [proc] / [bpf]: GetTcpTable2 %.2f, OWNER_PID %.2f (>= 3 %s)\n", r3, r4,
+	       r3 >= 3 && r4 >= 3 ? "yes" : "NO");
+	printf("        owner map alone (call - GetTcpTable): bpf %.2f ms, proc %.2f ms, "
+	       "ratio %.2f (<= 0.25 %s)\n",
+	       own_bpf, own_proc, r5, r5 <= 0.25 ? "yes" : "NO");
+	printf("        ss -tanp / GetTcpTable2 [bpf] %.1f, / [proc] %.1f\n",
+	       st[OW_SS].median / st[OW_TCP2_BPF].median,
+	       st[OW_SS].median / st[OW_TCP2_PROC].median);
+	if (have_first)
+		printf("first GetTcpTable2 of a new process: bpf %.2f ms (loads the program; "
+		       "then %.2f ms), proc %.2f ms (then %.2f ms)\n",
+		       first[0][0], first[0][1], first[1][0], first[1][1]);
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = 15;
 	const char *json_path = "bench-results.json";
 	int ns[16], nn = 0, reuse_n = 0;
+	bool owners = false;
+	if (argc == 3 && strcmp(argv[1], "--first-call") == 0)
+		return first_call(argv[2]);
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--owners") == 0)
+			owners = true;
+		else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
 			rounds = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--reuseport") == 0 && i + 1 < argc)
 			reuse_n = atoi(argv[++i]);
@@ -545,13 +724,19 @@ int main(int argc, char **argv)
 		else if (nn < 16 && atoi(argv[i]) > 0)
 			ns[nn++] = atoi(argv[i]);
 		else {
-			fprintf(stderr, "usage: tcpbench [--rounds R] [--json FILE] [--reuseport N] [N...]\n");
+			fprintf(stderr, "usage: tcpbench [--owners] [--rounds R] [--json FILE] [--reuseport N] [N...]\n");
 			return 2;
 		}
 	}
-	if (rounds < 1 || rounds > 1024 || reuse_n < 0 || (nn == 0 && reuse_n == 0)) {
-		fprintf(stderr, "usage: tcpbench [--rounds R] [--json FILE] [--reuseport N] [N...]\n");
+	if (rounds < 1 || rounds > 1024 || reuse_n < 0 || (nn == 0 && reuse_n == 0) ||
+	    (owners && nn == 0)) {
+		fprintf(stderr, "usage: tcpbench [--owners] [--rounds R] [--json FILE] [--reuseport N] [N...]\n");
 		return 2;
+	}
+	if (owners) {
+		for (int k = 0; k < nn; k++)
+			owners_run(ns[k], rounds);
+		return 0;
 	}
 	FILE *json = fopen(json_path, "w");
 	if (!json) {

@@ -4,7 +4,7 @@
 set -eu
 pkgs="meson ninja-build pkg-config gcc g++ clang libclang-rt-14-dev libmnl-dev libbsd-dev
 check valgrind iproute2 man-db binutils clang-tidy cppcheck x11proto-dev
-lld llvm"
+lld llvm libbpf-dev bpftool"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -41,6 +41,13 @@ bool tt_netns_new(void)
 	return unshare(CLONE_NEWNET) == 0 && loopback_up();
 }
 
+static bool install_filter(struct sock_filter *f, unsigned short n)
+{
+	struct sock_fprog prog = { n, f };
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+}
+
 bool tt_block_netlink(void)
 {
 	struct sock_filter f[] = {
@@ -51,9 +58,18 @@ bool tt_block_netlink(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+	return install_filter(f, sizeof(f) / sizeof(f[0]));
+}
+
+bool tt_block_bpf(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_bpf, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	return install_filter(f, sizeof(f) / sizeof(f[0]));
 }
 
 int tt_count_fds(void)

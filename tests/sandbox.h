@@ -17,6 +17,10 @@ bool tt_netns_new(void);
  * filter could not be installed. */
 bool tt_block_netlink(void);
 
+/* Makes the bpf() system call fail with EPERM for the rest of this
+ * process's life (seccomp).  False when the filter could not be installed. */
+bool tt_block_bpf(void);
+
 /* The number of descriptors this process has open. */
 int tt_count_fds(void);
 

@@ -1,6 +1,8 @@
 /*
  * table_fns.c - the list behind table_fns.h.
  */
+#include <stdlib.h>
+
 #include "table_fns.h"
 
 static ULONG tcp(void *t, PULONG s, BOOL o)
@@ -88,4 +90,17 @@ const size_t table_fn_count = sizeof(table_fns) / sizeof(table_fns[0]);
 unsigned table_fn_rows(const struct table_fn *f, unsigned listeners, unsigned connections)
 {
 	return (f->states & FN_LISTEN ? listeners : 0) + (f->states & FN_CONNECTIONS ? connections : 0);
+}
+
+unsigned char *table_fn_fetch(const struct table_fn *f, ULONG *size_out, ULONG *err_out)
+{
+	ULONG size = 0, r;
+	unsigned char *t = NULL;
+	while ((r = f->call(t, &size, TRUE)) == ERROR_INSUFFICIENT_BUFFER) {
+		free(t);
+		t = malloc(size);
+	}
+	*err_out = r;
+	*size_out = r == NO_ERROR ? size : 0;
+	return t;
 }

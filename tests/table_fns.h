@@ -32,4 +32,8 @@ extern const size_t table_fn_count;
 /* Rows a table of f holds given per-family listener and connection rows. */
 unsigned table_fn_rows(const struct table_fn *f, unsigned listeners, unsigned connections);
 
+/* One table read the Windows way (sizing call, then fill, again while it
+ * grows); returns malloc'd bytes, their size (0 on error) and the result. */
+unsigned char *table_fn_fetch(const struct table_fn *f, ULONG *size_out, ULONG *err_out);
+
 #endif /* TT_TABLE_FNS_H */

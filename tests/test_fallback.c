@@ -27,20 +27,6 @@
 #include "sandbox.h"
 #include "table_fns.h"
 
-/* One table read the Windows way; returns malloc'd bytes and their size. */
-static unsigned char *fetch(const struct table_fn *f, ULONG *size_out, ULONG *err_out)
-{
-	ULONG size = 0, r;
-	unsigned char *t = NULL;
-	while ((r = f->call(t, &size, TRUE)) == ERROR_INSUFFICIENT_BUFFER) {
-		free(t);
-		t = malloc(size);
-	}
-	*err_out = r;
-	*size_out = r == NO_ERROR ? size : 0;
-	return t;
-}
-
 static int fds[32];
 static int nfds;
 
@@ -111,7 +97,7 @@ static unsigned char *fetch_fallback(const struct table_fn *f, ULONG *size_out, 
 		if (socket(AF_NETLINK, SOCK_RAW, 4) >= 0)
 			_exit(3);
 		ULONG size, err;
-		unsigned char *t = fetch(f, &size, &err);
+		unsigned char *t = table_fn_fetch(f, &size, &err);
 		bool sent = write(pipefd[1], &err, sizeof(err)) == sizeof(err) &&
 			    write(pipefd[1], &size, sizeof(size)) == sizeof(size) &&
 			    (!size || write(pipefd[1], t, size) == (ssize_t)size);
@@ -145,7 +131,7 @@ static void expect_fallback_equal(const struct table_fn *f, DWORD min_rows)
 	ULONG size, err, csize, cerr;
 	/* The child first: it must not inherit blocks it cannot free. */
 	unsigned char *theirs = fetch_fallback(f, &csize, &cerr);
-	unsigned char *mine = fetch(f, &size, &err);
+	unsigned char *mine = table_fn_fetch(f, &size, &err);
 	ck_assert_uint_eq(err, NO_ERROR);
 	ck_assert_msg(cerr == NO_ERROR, "%s through /proc/net: %u", f->name, (unsigned)cerr);
 	ck_assert_msg(csize == size, "%s: %u bytes through /proc/net, %u through sock_diag",
@@ -298,7 +284,7 @@ static void *own_namespace_thread(void *arg)
 	ULONG rsize[64], err;
 	ck_assert_uint_le(table_fn_count, 64);
 	for (size_t i = 0; i < table_fn_count; i++) {
-		ref[i] = fetch(&table_fns[i], &rsize[i], &err);
+		ref[i] = table_fn_fetch(&table_fns[i], &rsize[i], &err);
 		ck_assert_uint_eq(err, NO_ERROR);
 	}
 	ck_assert(tt_block_netlink());
@@ -306,7 +292,7 @@ static void *own_namespace_thread(void *arg)
 	for (size_t i = 0; i < table_fn_count; i++) {
 		const struct table_fn *f = &table_fns[i];
 		ULONG size;
-		unsigned char *t = fetch(f, &size, &err);
+		unsigned char *t = table_fn_fetch(f, &size, &err);
 		ck_assert_msg(err == NO_ERROR, "%s through /proc: %u", f->name, (unsigned)err);
 		ck_assert_msg(size == rsize[i] && memcmp(t, ref[i], size) == 0,
 			      "%s: the fallback lists another namespace", f->name);

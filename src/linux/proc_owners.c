@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "bpf_owners.h"
 #include "owner_parse.h"
 #include "procfs.h"
 #include "seam.h"
@@ -157,6 +158,9 @@ static bool visit_pid(const char *name, unsigned type, void *arg)
 
 int tt_backend_owners(struct tt_owner_query *q)
 {
+	int by_bpf = tt_bpf_owners(q); /* 1: the iterator cannot answer */
+	if (by_bpf <= 0)
+		return by_bpf;
 	unsigned char *buf = tt_malloc(2 * DENTS_SIZE);
 	if (!buf)
 		return -ENOMEM;

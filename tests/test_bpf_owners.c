@@ -1,0 +1,448 @@
+/*
+ * test_bpf_owners.c - the two owner sources of SPEC §12 give the same
+ * tables: the BPF task-file iterator and the /proc scan, byte for byte, for
+ * every table function, on one live fixture (shared sockets, a child's, one
+ * of another uid, one held only by a process in a child pid namespace,
+ * TIME_WAIT and SYN_RCVD rows), also for a caller that /proc refuses some
+ * processes to (the PID 1 case); and every way the iterator can be missing
+ * falls back to the /proc scan (unprivileged, seccomp, a read failing
+ * midway, TCPTABLE_OWNERS=proc).
+ *
+ * Linked with the test build of the library (TT_TESTING), whose
+ * tt_bpf_owners_answered() / tt_bpf_owners_loaded() tell which source ran.
+ * Skips loudly where the program cannot be loaded.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/capability.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "bpf_owners.h"
+#include "helpers.h"
+#include "hooks.h"
+#include "run_suite.h"
+#include "sandbox.h"
+#include "table_fns.h"
+
+/* ---- Processes that hold sockets: children blocked on a release pipe. */
+
+enum { HOLD_CHILD, HOLD_OTHER_UID, HOLD_PIDNS, HOLDERS };
+
+struct held {
+	pid_t pid; /* in this test's pid namespace */
+	uint16_t port; /* its own IPv4 listener on 127.0.0.1 */
+};
+
+static struct held held[HOLDERS];
+static pid_t forked[HOLDERS];
+static int release[2] = { -1, -1 };
+
+/* A message on the ready pipe: a port (from the holder) or a PID (from
+ * the parent of a holder in a child pid namespace). */
+struct ready_msg {
+	int what; /* 0 port, 1 pid */
+	uint32_t value;
+};
+
+/* Runs in a holder: opens its own listener, says so, waits for release. */
+static void hold(int ready)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 4) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+		_exit(20);
+	struct ready_msg m = { 0, ntohs(a.sin_port) };
+	if (write(ready, &m, sizeof(m)) != sizeof(m))
+		_exit(21);
+	char b;
+	while (read(release[0], &b, 1) > 0)
+		;
+	_exit(0);
+}
+
+static void spawn(int kind)
+{
+	int ready[2];
+	ck_assert_int_eq(pipe(ready), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(release[1]);
+		close(ready[0]);
+		if (kind == HOLD_OTHER_UID &&
+		    (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+		     setresuid(65534, 65534, 65534) != 0))
+			_exit(22);
+		if (kind == HOLD_PIDNS) {
+			if (unshare(CLONE_NEWPID) != 0)
+				_exit(23);
+			pid_t g = fork(); /* PID 1 of the new namespace */
+			if (g == 0)
+				hold(ready[1]);
+			struct ready_msg m = { 1, (uint32_t)g };
+			if (g < 0 || write(ready[1], &m, sizeof(m)) != sizeof(m))
+				_exit(24);
+			int st;
+			waitpid(g, &st, 0);
+			_exit(0);
+		}
+		hold(ready[1]);
+	}
+	close(ready[1]);
+	forked[kind] = pid;
+	held[kind].pid = pid;
+	for (int msgs = kind == HOLD_PIDNS ? 2 : 1; msgs > 0; msgs--) {
+		struct ready_msg m;
+		ck_assert_int_eq(read(ready[0], &m, sizeof(m)), sizeof(m));
+		if (m.what == 0)
+			held[kind].port = (uint16_t)m.value;
+		else
+			held[kind].pid = (pid_t)m.value;
+	}
+	close(ready[0]);
+}
+
+/* ---- The fixture: every kind of row, and the holders. */
+
+static int fds[32];
+static int nfds;
+static struct tt_ep syn_local, syn_remote, tw_local, tw_remote, shared_ep;
+
+static void sockets(void)
+{
+	tt_fresh_netns();
+	nfds = 0;
+	struct tt_ep l4 = tt_ep4("127.0.0.1", 0), l6 = tt_ep6("::1", 0, 0);
+	struct tt_ep dual = tt_ep6("::", 0, 0);
+	fds[nfds++] = tt_listen(&l4, -1);
+	fds[nfds++] = tt_listen(&l6, 1);
+	fds[nfds++] = tt_listen(&dual, 0);
+	shared_ep = l4;
+	tt_pair(fds[0], &l4, &fds[nfds], &fds[nfds + 1]);
+	nfds += 2;
+	tt_pair(fds[1], &l6, &fds[nfds], &fds[nfds + 1]);
+	nfds += 2;
+	struct tt_ep to_dual = tt_ep4("127.0.0.1", dual.port);
+	tt_pair(fds[2], &to_dual, &fds[nfds], &fds[nfds + 1]);
+	nfds += 2;
+	/* TIME_WAIT: no socket file, so PID 0 from both sources. */
+	int c, s;
+	tt_pair(fds[0], &l4, &c, &s);
+	tw_local = tt_local_of(c);
+	tw_remote = l4;
+	close(c);
+	char b;
+	ck_assert_int_eq(read(s, &b, 1), 0);
+	close(s);
+	ck_assert(tt_wait_state(&tw_local, &tw_remote, MIB_TCP_STATE_TIME_WAIT));
+	/* SYN_RCVD: with TCP_DEFER_ACCEPT the listener ignores the bare ACK,
+	 * so the request socket stays half-open (no socket file either). */
+	struct tt_ep dl = tt_ep4("127.0.0.1", 0);
+	int dfd = tt_listen(&dl, -1);
+	int secs = 600;
+	ck_assert_int_eq(setsockopt(dfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof(secs)), 0);
+	fds[nfds++] = dfd;
+	fds[nfds] = tt_connect(&dl, &syn_remote);
+	nfds++;
+	syn_local = dl;
+	ck_assert(tt_wait_state(&syn_local, &syn_remote, MIB_TCP_STATE_SYN_RCVD));
+
+	ck_assert_int_eq(pipe(release), 0);
+	for (int k = 0; k < HOLDERS; k++)
+		spawn(k);
+}
+
+static void close_sockets(void)
+{
+	close(release[1]);
+	close(release[0]);
+	for (int k = 0; k < HOLDERS; k++) {
+		int st;
+		waitpid(forked[k], &st, 0);
+	}
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+}
+
+/* One table through the owner source mode names ("proc" or "bpf"). */
+static unsigned char *fetch_by(const char *mode, const struct table_fn *f, ULONG *size)
+{
+	ULONG err;
+	setenv("TCPTABLE_OWNERS", mode, 1);
+	unsigned char *t = table_fn_fetch(f, size, &err);
+	unsetenv("TCPTABLE_OWNERS");
+	ck_assert_msg(err == NO_ERROR, "%s through %s: %u", f->name, mode, (unsigned)err);
+	return t;
+}
+
+static const struct table_fn *fn_named(const char *name)
+{
+	for (size_t i = 0; i < table_fn_count; i++)
+		if (strcmp(table_fns[i].name, name) == 0)
+			return &table_fns[i];
+	ck_abort_msg("no table function %s", name);
+	return NULL;
+}
+
+/* Byte comparison of f through both sources; 0 when equal, else a code. */
+static int compare_sources(const struct table_fn *f)
+{
+	ULONG psize, bsize;
+	unsigned long before = tt_bpf_owners_answered();
+	unsigned char *p = fetch_by("proc", f, &psize);
+	if (tt_bpf_owners_answered() != before)
+		return 1; /* TCPTABLE_OWNERS=proc did not force the scan */
+	unsigned char *b = fetch_by("bpf", f, &bsize);
+	int ret = 0;
+	if (f->owners && tt_bpf_owners_answered() == before)
+		ret = 2; /* the iterator did not answer */
+	else if (psize != bsize)
+		ret = 3;
+	else if (memcmp(p, b, psize) != 0)
+		ret = 4;
+	free(p);
+	free(b);
+	return ret;
+}
+
+START_TEST(bpf_tables_equal_proc)
+{
+	const struct table_fn *f = &table_fns[_i];
+	int r = compare_sources(f);
+	ck_assert_msg(r == 0, "%s: %s", f->name,
+		      r == 1 ? "the scan was not forced" :
+		      r == 2 ? "the iterator did not answer" :
+		      r == 3 ? "sizes differ" : "bytes differ between bpf and proc");
+	/* Not trivial: every kind of row of the fixture is there. */
+	ULONG size;
+	unsigned char *t = fetch_by("bpf", f, &size);
+	DWORD n;
+	memcpy(&n, t, sizeof(n));
+	ck_assert_uint_ge(n, f->family == AF_INET ? table_fn_rows(f, 2 + HOLDERS, 5)
+						 : table_fn_rows(f, 2, 2));
+	free(t);
+}
+END_TEST
+
+/* The rules the comparison covers are really exercised: the lowest holder,
+ * a child's PID, another uid's, a PID from a child pid namespace as this
+ * namespace numbers it, PID 0 for TIME_WAIT and SYN_RCVD. */
+START_TEST(bpf_owner_rules)
+{
+	ULONG size;
+	PMIB_TCPTABLE2 t = (void *)fetch_by("bpf", fn_named("GetTcpTable2"), &size);
+	const MIB_TCPROW2 *row = tt_find_tcp2(t, &shared_ep, &tt_none4);
+	ck_assert_ptr_nonnull(row);
+	ck_assert_uint_eq(row->dwOwningPid, (DWORD)getpid()); /* every holder shares it */
+	for (int k = 0; k < HOLDERS; k++) {
+		struct tt_ep ep = tt_ep4("127.0.0.1", held[k].port);
+		row = tt_find_tcp2(t, &ep, &tt_none4);
+		ck_assert_ptr_nonnull(row);
+		ck_assert_uint_eq(row->dwOwningPid, (DWORD)held[k].pid);
+	}
+	ck_assert_int_ne(held[HOLD_PIDNS].pid, 1);
+	row = tt_find_tcp2(t, &tw_local, &tw_remote);
+	ck_assert_ptr_nonnull(row);
+	ck_assert_uint_eq(row->dwState, MIB_TCP_STATE_TIME_WAIT);
+	ck_assert_uint_eq(row->dwOwningPid, 0);
+	row = tt_find_tcp2(t, &syn_local, &syn_remote);
+	ck_assert_ptr_nonnull(row);
+	ck_assert_uint_eq(row->dwState, MIB_TCP_STATE_SYN_RCVD);
+	ck_assert_uint_eq(row->dwOwningPid, 0);
+	free(t);
+}
+END_TEST
+
+/* Removes capabilities from this process's effective and permitted sets. */
+static bool drop_caps(const int *caps, int n)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) != 0)
+		return false;
+	for (int i = 0; i < n; i++) {
+		d[caps[i] / 32].effective &= ~(1u << (caps[i] % 32));
+		d[caps[i] / 32].permitted &= ~(1u << (caps[i] % 32));
+		d[caps[i] / 32].inheritable &= ~(1u << (caps[i] % 32));
+	}
+	return syscall(SYS_capset, &h, d) == 0;
+}
+
+/* The PID 1 case: /proc refuses a process's descriptors to a caller that
+ * lacks some of its capabilities (and CAP_SYS_PTRACE); the iterator sees
+ * them all.  Both sources must leave its sockets without an owner. */
+START_TEST(bpf_refused_process_has_no_owner)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* The holders keep CAP_NET_RAW; this caller does not. */
+		const int caps[] = { CAP_SYS_PTRACE, CAP_NET_RAW };
+		if (!drop_caps(caps, 2))
+			_exit(10);
+		for (size_t i = 0; i < table_fn_count; i++) {
+			int r = compare_sources(&table_fns[i]);
+			if (r)
+				_exit(10 + r);
+		}
+		ULONG size;
+		PMIB_TCPTABLE2 t = (void *)fetch_by("bpf", fn_named("GetTcpTable2"), &size);
+		struct tt_ep ep = tt_ep4("127.0.0.1", held[HOLD_CHILD].port);
+		const MIB_TCPROW2 *row = tt_find_tcp2(t, &ep, &tt_none4);
+		if (!row)
+			_exit(30);
+		_exit(row->dwOwningPid == 0 ? 0 : 31);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "refused process: status %d (12 the iterator did not answer, 13/14 "
+		      "tables differ, 31 the iterator gave the refused process's PID)",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+END_TEST
+
+/* ---- Fallbacks: each runs in a fresh child, where nothing is loaded. */
+
+/* The iterator's first read gives one record and a half, the next fails:
+ * the walk has claimed something when it fails. */
+static ssize_t fail_second_read(int fd, void *buf, size_t len)
+{
+	static int calls;
+	if (++calls >= 2) {
+		errno = EIO;
+		return -1;
+	}
+	return read(fd, buf, len < 18 ? len : 18);
+}
+
+enum { FB_UNPRIVILEGED, FB_SECCOMP, FB_MIDWAY, FB_FORCED_PROC };
+
+/* In a child: sets up the case, then the table read with TCPTABLE_OWNERS=bpf
+ * must equal the /proc scan's, and the iterator must not have answered. */
+static int fallback_child(int how)
+{
+	const struct table_fn *f = fn_named("GetTcpTable2");
+	if (tt_bpf_owners_loaded() != -1)
+		return 1;
+	if (how == FB_UNPRIVILEGED &&
+	    (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+	     setresuid(65534, 65534, 65534) != 0))
+		return 2;
+	/* A zeroed BPF_MAP_CREATE: EINVAL from the kernel, EPERM from seccomp. */
+	unsigned char attr[128] = { 0 };
+	if (how == FB_SECCOMP && (!tt_block_bpf() || syscall(SYS_bpf, 0, attr, sizeof(attr)) != -1 ||
+				  errno != EPERM))
+		return 3;
+	ULONG psize, bsize, err;
+	unsigned char *p = fetch_by("proc", f, &psize);
+	if (how == FB_MIDWAY) {
+		/* Loaded first, then every iterator read after the first fails. */
+		unsigned char *t = fetch_by("bpf", f, &bsize);
+		free(t);
+		if (tt_bpf_owners_loaded() != 1 || tt_bpf_owners_answered() != 1)
+			return 4;
+		tt_hooks.read = fail_second_read;
+	}
+	unsigned long before = tt_bpf_owners_answered();
+	setenv("TCPTABLE_OWNERS", how == FB_FORCED_PROC ? "proc" : "bpf", 1);
+	unsigned char *b = table_fn_fetch(f, &bsize, &err);
+	tt_hooks.read = NULL;
+	if (err != NO_ERROR)
+		return 5;
+	if (tt_bpf_owners_answered() != before)
+		return 6; /* the iterator answered */
+	if (how == FB_MIDWAY ? tt_bpf_owners_loaded() != 1 :
+	    how == FB_FORCED_PROC ? tt_bpf_owners_loaded() != -1 : tt_bpf_owners_loaded() != 0)
+		return 7;
+	if (psize != bsize || memcmp(p, b, psize) != 0)
+		return 8;
+	free(p);
+	free(b);
+	return 0;
+}
+
+START_TEST(bpf_falls_back)
+{
+	static const char *const names[] = { "unprivileged", "seccomp blocking bpf()",
+					     "a read failing midway", "TCPTABLE_OWNERS=proc" };
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(fallback_child(_i));
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: status %d", names[_i],
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+END_TEST
+
+/* Whether this machine can load the program: in a child, so that every
+ * test starts with nothing loaded. */
+static bool iterator_loads(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* A socket, so that the call has an owner to look for. */
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0 || listen(fd, 1) != 0)
+			_exit(2);
+		ULONG size = 0;
+		setenv("TCPTABLE_OWNERS", "bpf", 1);
+		GetTcpTable2(NULL, &size, TRUE);
+		unsigned char *t = malloc(size + 4096);
+		size += 4096;
+		GetTcpTable2((void *)t, &size, TRUE);
+		free(t);
+		close(fd);
+		_exit(tt_bpf_owners_loaded() == 1 ? 0 : 1);
+	}
+	int st;
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+int main(void)
+{
+	tt_test_init("bpf_owners");
+	if (!tt_isolated) {
+		fprintf(stderr, "#\n# bpf_owners: SKIPPED: the comparison of whole tables needs a "
+				"private network namespace\n#\n");
+		return 77;
+	}
+	if (!iterator_loads()) {
+		fprintf(stderr, "#\n# bpf_owners: SKIPPED: the BPF owner iterator cannot be loaded "
+				"here (needs root or CAP_BPF + CAP_PERFMON, kernel BTF, Linux >= 5.8);\n"
+				"# only the /proc scan was tested\n#\n");
+		return 77;
+	}
+	printf("# bpf_owners: the iterator loads; both owner sources are compared\n");
+	Suite *s = suite_create("bpf_owners");
+	TCase *tc = tcase_create("sources");
+	tcase_add_checked_fixture(tc, sockets, close_sockets);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, bpf_tables_equal_proc, 0, (int)table_fn_count);
+	tcase_add_test(tc, bpf_owner_rules);
+	tcase_add_test(tc, bpf_refused_process_has_no_owner);
+	suite_add_tcase(s, tc);
+	TCase *fb = tcase_create("fallback");
+	tcase_add_checked_fixture(fb, sockets, close_sockets);
+	tcase_set_timeout(fb, 120);
+	tcase_add_loop_test(fb, bpf_falls_back, FB_UNPRIVILEGED, FB_FORCED_PROC + 1);
+	suite_add_tcase(s, fb);
+	return tt_run_suite(s);
+}
