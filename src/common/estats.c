@@ -191,7 +191,7 @@ static void fill_rod(TCP_ESTATS_TYPE type, const struct tt_tcp_info *ti, PUCHAR 
  * the next, so the caller passes the stage. */
 enum stage { STAGE_VERSION, STAGE_NULL, STAGE_TYPE, STAGE_SIZE };
 
-static DWORD check_buf(enum stage st, PUCHAR p, ULONG version, ULONG size, size_t need)
+static DWORD check_buf(enum stage st, const UCHAR *p, ULONG version, ULONG size, size_t need)
 {
 	switch (st) {
 	case STAGE_VERSION:
@@ -233,8 +233,8 @@ static ULONG get_estats(const struct tt_conn *c, TCP_ESTATS_TYPE type, PUCHAR rw
 	return NO_ERROR;
 }
 
-static ULONG set_estats(const struct tt_conn *c, TCP_ESTATS_TYPE type, PUCHAR rw, ULONG rw_version,
-			ULONG rw_sz, ULONG offset)
+static ULONG set_estats(const struct tt_conn *c, TCP_ESTATS_TYPE type, const UCHAR *rw,
+			ULONG rw_version, ULONG rw_sz, ULONG offset)
 {
 	if (rw_version != 0 || offset != 0)
 		return ERROR_NOT_SUPPORTED;

@@ -15,42 +15,52 @@
 #include "backend.h"
 #include "diag.h"
 
-/* The uapi struct tcp_info (include/uapi/linux/tcp.h) up to the last field
- * read here, spelled out so that the build machine's headers, which may be
- * older than the kernel the library runs on, do not limit what is read. */
+/* The uapi struct tcp_info (include/uapi/linux/tcp.h) as of Linux 6.7,
+ * spelled out so that the build machine's headers, which may be older than
+ * the kernel the library runs on, do not limit what is read; the members
+ * not read here are opaque. */
 struct lx_tcp_info {
-	uint8_t state, ca_state, retransmits, probes, backoff, options;
+	uint8_t tt_opaque1[2]; /* state, ca_state */
+	uint8_t retransmits;
+	uint8_t tt_opaque2[2]; /* probes, backoff */
+	uint8_t options;
 	uint8_t wscale; /* snd_wscale:4 (low bits), rcv_wscale:4 */
-	uint8_t app_limited;
-	uint32_t rto, ato, snd_mss, rcv_mss;
-	uint32_t unacked, sacked, lost, retrans, fackets;
-	uint32_t last_data_sent, last_ack_sent, last_data_recv, last_ack_recv;
-	uint32_t pmtu, rcv_ssthresh, rtt, rttvar, snd_ssthresh, snd_cwnd, advmss, reordering;
-	uint32_t rcv_rtt, rcv_space;
+	uint8_t tt_opaque3; /* app_limited, fastopen_client_fail */
+	uint32_t rto;
+	uint32_t tt_opaque4; /* ato */
+	uint32_t snd_mss, rcv_mss;
+	uint8_t tt_opaque5[36]; /* unacked .. fackets, last_data_sent .. last_ack_recv */
+	uint8_t tt_opaque6[8]; /* pmtu, rcv_ssthresh */
+	uint32_t rtt, rttvar, snd_ssthresh, snd_cwnd, advmss, reordering;
+	uint8_t tt_opaque7[8]; /* rcv_rtt, rcv_space */
 	uint32_t total_retrans;
-	uint64_t pacing_rate, max_pacing_rate;
+	uint8_t tt_opaque8[16]; /* pacing_rate, max_pacing_rate */
 	uint64_t bytes_acked, bytes_received; /* 4.1, 4.2 */
 	uint32_t segs_out, segs_in; /* 4.2 */
 	uint32_t notsent_bytes, min_rtt, data_segs_in, data_segs_out; /* 4.6 */
 	uint64_t delivery_rate; /* 4.9 */
 	uint64_t busy_time, rwnd_limited, sndbuf_limited; /* 4.10 */
-	uint32_t delivered, delivered_ce; /* 4.18 */
+	uint8_t tt_opaque9[8]; /* delivered, delivered_ce (4.18) */
 	uint64_t bytes_sent, bytes_retrans; /* 4.19 */
-	uint32_t dsack_dups, reord_seen;
-	uint32_t rcv_ooopack; /* 5.4 */
+	uint32_t dsack_dups;
+	uint8_t tt_opaque10[8]; /* reord_seen, rcv_ooopack (5.4) */
 	uint32_t snd_wnd; /* 5.4 */
-	uint32_t rcv_wnd, rehash; /* 6.2 */
-	uint16_t total_rto, total_rto_recoveries; /* 6.7 */
-	uint32_t total_rto_time;
+	uint32_t rcv_wnd; /* 6.2 */
+	uint32_t tt_opaque11; /* rehash */
+	uint16_t total_rto; /* 6.7 */
+	uint8_t tt_opaque12[6]; /* total_rto_recoveries, total_rto_time */
 };
 
 _Static_assert(offsetof(struct lx_tcp_info, rto) == 8, "tcp_info.rto");
 _Static_assert(offsetof(struct lx_tcp_info, total_retrans) == 100, "tcp_info.total_retrans");
-_Static_assert(offsetof(struct lx_tcp_info, pacing_rate) == 104, "tcp_info.pacing_rate");
 _Static_assert(offsetof(struct lx_tcp_info, delivery_rate) == 160, "tcp_info.delivery_rate");
 _Static_assert(offsetof(struct lx_tcp_info, bytes_sent) == 200, "tcp_info.bytes_sent");
 _Static_assert(offsetof(struct lx_tcp_info, snd_wnd) == 228, "tcp_info.snd_wnd");
-_Static_assert(offsetof(struct lx_tcp_info, total_rto_time) == 244, "tcp_info.total_rto_time");
+_Static_assert(offsetof(struct lx_tcp_info, rtt) == 68, "tcp_info.rtt");
+_Static_assert(offsetof(struct lx_tcp_info, bytes_acked) == 120, "tcp_info.bytes_acked");
+_Static_assert(offsetof(struct lx_tcp_info, dsack_dups) == 216, "tcp_info.dsack_dups");
+_Static_assert(offsetof(struct lx_tcp_info, total_rto) == 240, "tcp_info.total_rto");
+_Static_assert(sizeof(struct lx_tcp_info) == 248, "tcp_info as of Linux 6.7");
 
 /* tcpi_options bits (uapi linux/tcp.h). */
 #define LX_TCPI_OPT_WSCALE 4
