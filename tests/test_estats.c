@@ -6,7 +6,8 @@
  * for IPv4 and IPv6; an IPv4 row finds the v4-mapped connection of a
  * dual-stack socket; a missing connection, or one closed between the table
  * call and the EStats call, gives ERROR_NOT_FOUND; records at any buffer
- * alignment; Set changes nothing and Get reports collection on.
+ * alignment; Set changes nothing and Get reports collection on; a
+ * TIME_WAIT row reads zeros.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -302,6 +303,32 @@ START_TEST(connection_closed_after_the_table_call)
 }
 END_TEST
 
+/* A TIME_WAIT row names a connection the kernel still holds, without
+ * counters: found, every field 0 (docs/porting.md). */
+START_TEST(time_wait_row_reads_zero)
+{
+	struct tt_ep l = tt_ep4("127.0.0.1", 0);
+	int lfd = tt_listen(&l, 1);
+	int c, s;
+	tt_pair(lfd, &l, &c, &s);
+	struct tt_ep cl = tt_local_of(c);
+	ck_assert_int_eq(send(c, "x", 1, 0), 1);
+	char b;
+	ck_assert_int_eq(recv(s, &b, 1, 0), 1);
+	struct conn_ref ref = ref_of(&cl, &l);
+	close(c); /* the active closer ends in TIME_WAIT */
+	ck_assert_int_eq(recv(s, &b, 1, 0), 0);
+	close(s);
+	ck_assert(tt_wait_state(&cl, &l, MIB_TCP_STATE_TIME_WAIT));
+	TCP_ESTATS_DATA_ROD_v0 data;
+	memset(&data, 0xee, sizeof(data));
+	ck_assert_uint_eq(get(&ref, TcpConnectionEstatsData, NULL, 0, NULL, 0, &data, sizeof(data)), NO_ERROR);
+	ck_assert_uint_eq(data.DataBytesOut, 0);
+	ck_assert_uint_eq(data.ThruBytesAcked, 0);
+	close(lfd);
+}
+END_TEST
+
 START_TEST(missing_connection)
 {
 	MIB_TCPROW row;
@@ -418,6 +445,7 @@ int main(void)
 	tcase_add_test(tc, traffic_v6);
 	tcase_add_test(tc, ipv4_row_finds_dual_stack_socket);
 	tcase_add_test(tc, connection_closed_after_the_table_call);
+	tcase_add_test(tc, time_wait_row_reads_zero);
 	tcase_add_test(tc, missing_connection);
 	tcase_add_test(tc, every_type_any_alignment);
 	suite_add_tcase(s, tc);
