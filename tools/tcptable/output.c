@@ -223,8 +223,9 @@ static const char *module_line(const struct conn *c)
 	struct module_cache *m = &modules[nmodules < 64 ? nmodules++ : 63];
 	m->pid = c->pid;
 	m->key = c->module_info[1];
-	char name[256], path[512], shown[sizeof(m->text) - 4];
+	char name[256], path[512];
 	if (module_of(c, name, sizeof(name), path, sizeof(path))) {
+		char shown[sizeof(m->text) - 4];
 		text_escape(shown, sizeof(shown), name);
 		snprintf(m->text, sizeof(m->text), " [%s]", shown);
 	} else
