@@ -3,7 +3,8 @@
  * connections (half IPv4, half IPv6) plus their listeners, both ends held
  * by holder processes of at most HOLDER_FDS descriptors each, in the
  * caller's (private) network namespace.  Or a listener farm: N listeners,
- * on one port (SO_REUSEPORT) or on N ports.
+ * on one port (SO_REUSEPORT) or on N ports.  Or a UDP farm: N bound UDP
+ * sockets, held the same way.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -118,6 +119,28 @@ _Noreturn static void hold(int index, int conns4, int conns6, int ready)
 	hold_on(ready);
 }
 
+static void udp_bound(int family)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		die("socket");
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, 0, &ss);
+	if (bind(fd, (void *)&ss, len) != 0)
+		die("bind udp");
+}
+
+/* Runs in the holder: `n4` and `n6` bound UDP sockets. */
+_Noreturn static void hold_udp(int n4, int n6, int ready)
+{
+	raise_fd_limit();
+	for (int i = 0; i < n4; i++)
+		udp_bound(AF_INET);
+	for (int i = 0; i < n6; i++)
+		udp_bound(AF_INET6);
+	hold_on(ready);
+}
+
 /* Runs in the holder: n IPv4 listeners, all on LISTEN_PORT or on n ports
  * from there. */
 #define LISTEN_PORT 20000
@@ -129,10 +152,11 @@ _Noreturn static void hold_listeners(int n, bool one_port, int ready)
 	hold_on(ready);
 }
 
-/* What one holder holds: conns4 + conns6 connections, or (listeners > 0)
- * that many listeners. */
+/* What one holder holds: conns4 + conns6 connections (udp: bound UDP
+ * sockets), or (listeners > 0) that many listeners. */
 struct job {
 	int conns4, conns6;
+	bool udp;
 	int listeners;
 	bool one_port;
 };
@@ -155,6 +179,8 @@ static int spawn(struct farm *f, const struct job *job)
 		close(pfd[0]);
 		if (job->listeners)
 			hold_listeners(job->listeners, job->one_port, pfd[1]);
+		if (job->udp)
+			hold_udp(job->conns4, job->conns6, pfd[1]);
 		hold(f->nholders, job->conns4, job->conns6, pfd[1]);
 	}
 	close(pfd[1]);
@@ -179,11 +205,12 @@ static void widen_port_range(void)
 	}
 }
 
-int farm_start(struct farm *f, int n)
+static int start(struct farm *f, int n, bool udp)
 {
 	memset(f, 0, sizeof(*f));
 	widen_port_range();
-	int per_holder = (HOLDER_FDS - 64) / 2; /* two descriptors per connection */
+	/* Two descriptors per connection, one per UDP socket. */
+	int per_holder = (HOLDER_FDS - 64) / (udp ? 1 : 2);
 	int left4 = n / 2, left6 = n - n / 2;
 	while (left4 + left6 > 0) {
 		/* Up to per_holder connections, half of each family while both
@@ -192,7 +219,7 @@ int farm_start(struct farm *f, int n)
 		int c4 = left4 < take / 2 ? left4 : take / 2;
 		int c6 = left6 < take - c4 ? left6 : take - c4;
 		c4 = left4 < take - c6 ? left4 : take - c6;
-		struct job job = { .conns4 = c4, .conns6 = c6 };
+		struct job job = { .conns4 = c4, .conns6 = c6, .udp = udp };
 		if (spawn(f, &job) != 0)
 			return -1;
 		f->conns4 += c4;
@@ -201,6 +228,16 @@ int farm_start(struct farm *f, int n)
 		left6 -= c6;
 	}
 	return 0;
+}
+
+int farm_start(struct farm *f, int n)
+{
+	return start(f, n, false);
+}
+
+int farm_start_udp(struct farm *f, int n)
+{
+	return start(f, n, true);
 }
 
 int farm_listeners(struct farm *f, int n, bool one_port)

@@ -1,9 +1,10 @@
 /*
  * tcpbench.c - measures the table functions against the physical floor
- * (what the kernel costs) and against ss, on a farm of real connections in
- * a private network namespace.  See bench/README.md.
+ * (what the kernel costs) and against ss, on a farm of real connections
+ * (with --udp: of bound UDP sockets and the UDP functions) in a private
+ * network namespace.  See bench/README.md.
  *
- * Usage: tcpbench [--rounds R] [--json FILE] [--reuseport N] [N...]
+ * Usage: tcpbench [--udp] [--rounds R] [--json FILE] [--reuseport N] [N...]
  *        tcpbench --owners [--rounds R] N [N...]   (both owner sources, SPEC §12)
  */
 #define _GNU_SOURCE
@@ -96,6 +97,9 @@ void free(void *p)
 
 /* ---- The floors. */
 
+/* --udp: the UDP functions on a farm of UDP sockets. */
+static bool udp_mode;
+
 /* A minimal sock_diag dump of both families that only counts messages. */
 static long floor_dump(void)
 {
@@ -114,8 +118,9 @@ static long floor_dump(void)
 		req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 		req.nlh.nlmsg_seq = (unsigned)f + 1;
 		req.r.sdiag_family = (unsigned char)fams[f];
-		req.r.sdiag_protocol = IPPROTO_TCP;
-		req.r.idiag_states = 0x1ffe;
+		req.r.sdiag_protocol = udp_mode ? IPPROTO_UDP : IPPROTO_TCP;
+		/* UDP sockets are CLOSE, or ESTABLISHED once connected. */
+		req.r.idiag_states = udp_mode ? (1u << 1 | 1u << 7) : 0x1ffe;
 		if (send(fd, &req, sizeof(req), 0) < 0)
 			break;
 		for (bool done = false; !done;) {
@@ -203,13 +208,15 @@ static long run_ss(const char *flags)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 1 : -1;
 }
 
-/* Reading and parsing /proc/net/tcp and tcp6: every field a table needs. */
+/* Reading and parsing /proc/net/tcp and tcp6 (udp and udp6): every field a
+ * table needs. */
 static long proc_net(void)
 {
 	static char *buf;
 	static size_t cap;
 	long rows = 0;
-	const char *files[2] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	const char *files[2] = { udp_mode ? "/proc/net/udp" : "/proc/net/tcp",
+				 udp_mode ? "/proc/net/udp6" : "/proc/net/tcp6" };
 	for (int f = 0; f < 2; f++) {
 		int fd = open(files[f], O_RDONLY | O_CLOEXEC);
 		size_t len = 0;
@@ -274,6 +281,32 @@ FILL(op_tcp6_2, GetTcp6Table2((void *)tbuf, &size, TRUE))
 FILL(op_ext4, GetExtendedTcpTable(tbuf, &size, TRUE, AF_INET, TCP_TABLE_OWNER_PID_ALL, 0))
 FILL(op_ext6, GetExtendedTcpTable(tbuf, &size, TRUE, AF_INET6, TCP_TABLE_OWNER_PID_ALL, 0))
 
+FILL(op_udp, GetUdpTable((void *)tbuf, &size, TRUE))
+FILL(op_udp6, GetUdp6Table((void *)tbuf, &size, TRUE))
+FILL(op_uext4, GetExtendedUdpTable(tbuf, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0))
+FILL(op_uext6, GetExtendedUdpTable(tbuf, &size, TRUE, AF_INET6, UDP_TABLE_OWNER_PID, 0))
+
+/* A sizing call of a table with owners: it must count only. */
+static long op_usize(void)
+{
+	DWORD size = 0;
+	DWORD r = GetExtendedUdpTable(NULL, &size, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0);
+	table_bytes = size;
+	return r == ERROR_INSUFFICIENT_BUFFER
+		       ? (long)(size - 4) / (long)sizeof(MIB_UDPROW_OWNER_PID)
+		       : -(long)r;
+}
+
+static long op_ss_uan(void)
+{
+	return run_ss("-uan");
+}
+
+static long op_ss_uanp(void)
+{
+	return run_ss("-uanp");
+}
+
 static long op_size(void)
 {
 	ULONG size = 0;
@@ -299,7 +332,7 @@ static long op_ss_tanp(void)
 	return run_ss("-tanp");
 }
 
-enum { FLOOR_NONE = -1, FLOOR_DUMP = 0, FLOOR_OWNERS = 1, REF_SS_TANP = 9 };
+enum { FLOOR_NONE = -1, FLOOR_DUMP = 0, FLOOR_OWNERS = 1 };
 
 struct op {
 	const char *name;
@@ -309,7 +342,9 @@ struct op {
 	bool library; /* a library call: memory is accounted */
 };
 
-static const struct op ops[] = {
+#define MAX_OPS 12
+
+static const struct op tcp_ops[MAX_OPS] = {
 	{ "floor: dump (both families)", floor_dump, FLOOR_NONE, 0, false },
 	{ "floor: dump + owner map", op_floor_owners, FLOOR_NONE, 0, false },
 	{ "GetTcpTable", op_tcp, FLOOR_DUMP, 1.3, true },
@@ -323,7 +358,28 @@ static const struct op ops[] = {
 	{ "ss -tan", op_ss_tan, FLOOR_NONE, 0, false },
 	{ "/proc/net/tcp{,6} read+parse", proc_net, FLOOR_NONE, 0, false },
 };
-#define NOPS (sizeof(ops) / sizeof(ops[0]))
+
+/* The UDP set (issue 11): the floors are UDP dumps. */
+static const struct op udp_ops[MAX_OPS] = {
+	{ "floor: UDP dump (both families)", floor_dump, FLOOR_NONE, 0, false },
+	{ "floor: UDP dump + owner map", op_floor_owners, FLOOR_NONE, 0, false },
+	{ "GetUdpTable", op_udp, FLOOR_DUMP, 1.3, true },
+	{ "GetUdp6Table", op_udp6, FLOOR_DUMP, 1.3, true },
+	{ "GetExtendedUdpTable sizing (NULL)", op_usize, FLOOR_DUMP, 1.1, true },
+	{ "GetExtendedUdpTable v4 OWNER_PID", op_uext4, FLOOR_OWNERS, 1.3, true },
+	{ "GetExtendedUdpTable v6 OWNER_PID", op_uext6, FLOOR_OWNERS, 1.3, true },
+	{ "ss -uanp", op_ss_uanp, FLOOR_NONE, 0, false },
+	{ "ss -uan", op_ss_uan, FLOOR_NONE, 0, false },
+	{ "/proc/net/udp{,6} read+parse", proc_net, FLOOR_NONE, 0, false },
+};
+
+/* The set this run measures (NOPS of them), and its comparisons with ss:
+ * ops[a] and ops[b] against ops[ref] (target <= 0.5). */
+static const struct op *ops = tcp_ops;
+static size_t NOPS = 12;
+static struct {
+	size_t a, b, ref;
+} vs_ss = { 5, 7, 9 };
 
 /* ---- Measurement. */
 
@@ -357,10 +413,10 @@ static void summarize(double *samples, int rounds, struct stat_ *st)
 	st->max = samples[rounds - 1];
 }
 
-static void measure(int rounds, struct stat_ st[NOPS])
+static void measure(int rounds, struct stat_ st[MAX_OPS])
 {
-	static double samples[NOPS][1024];
-	memset(st, 0, sizeof(struct stat_) * NOPS);
+	static double samples[MAX_OPS][1024];
+	memset(st, 0, sizeof(struct stat_) * MAX_OPS);
 	for (int r = 0; r < rounds; r++) {
 		/* Rotate the order so drift hits every op alike. */
 		for (size_t k = 0; k < NOPS; k++) {
@@ -368,8 +424,15 @@ static void measure(int rounds, struct stat_ st[NOPS])
 			if (ops[i].library) {
 				/* Room for the largest table, outside the timing. */
 				ULONG n4 = 0, n6 = 0;
-				GetTcpTable2(NULL, &n4, TRUE);
-				GetTcp6Table2(NULL, &n6, TRUE);
+				if (udp_mode) {
+					GetExtendedUdpTable(NULL, &n4, TRUE, AF_INET,
+							    UDP_TABLE_OWNER_PID, 0);
+					GetExtendedUdpTable(NULL, &n6, TRUE, AF_INET6,
+							    UDP_TABLE_OWNER_PID, 0);
+				} else {
+					GetTcpTable2(NULL, &n4, TRUE);
+					GetTcp6Table2(NULL, &n6, TRUE);
+				}
 				ensure((n4 > n6 ? n4 : n6) * 2 + 65536);
 			}
 			size_t base = atomic_load(&heap_now);
@@ -393,14 +456,15 @@ struct run_ {
 	int n;
 	int holders;
 	long rows4, rows6, msgs;
-	struct stat_ st[NOPS];
+	struct stat_ st[MAX_OPS];
 };
 
 static void report(const struct run_ *run, FILE *json, bool first)
 {
-	printf("\nN = %d connections (%ld IPv4 rows, %ld IPv6 rows; dump: %ld messages), "
+	printf("\nN = %d %s (%ld IPv4 rows, %ld IPv6 rows; dump: %ld messages), "
 	       "%d holder processes\n",
-	       run->n, run->rows4, run->rows6, run->msgs, run->holders);
+	       run->n, udp_mode ? "UDP sockets" : "connections", run->rows4, run->rows6, run->msgs,
+	       run->holders);
 	printf("%-38s %9s %19s %8s %7s %5s %11s %11s %4s\n", "call", "median", "min-max (ms)",
 	       "x floor", "target", "ok", "peak alloc", "table", "mem");
 	fprintf(json, "%s{\"n\":%d,\"holders\":%d,\"rows_v4\":%ld,\"rows_v6\":%ld,\"ops\":[",
@@ -429,10 +493,10 @@ static void report(const struct run_ *run, FILE *json, bool first)
 			i ? "," : "", ops[i].name, s->median, s->min, s->max, ratio, ops[i].target,
 			s->peak_alloc, (unsigned long)s->table_bytes, s->result);
 	}
-	double tanp = run->st[REF_SS_TANP].median;
-	printf("GetTcpTable2 vs ss -tanp: %.2f (target <= 0.5); "
-	       "GetExtendedTcpTable v4 OWNER_PID vs ss -tanp: %.2f\n",
-	       run->st[5].median / tanp, run->st[7].median / tanp);
+	double ref = run->st[vs_ss.ref].median;
+	printf("%s vs %s: %.2f (target <= 0.5); %s vs %s: %.2f\n", ops[vs_ss.a].name,
+	       ops[vs_ss.ref].name, run->st[vs_ss.a].median / ref, ops[vs_ss.b].name,
+	       ops[vs_ss.ref].name, run->st[vs_ss.b].median / ref);
 	fprintf(json, "]}");
 }
 
@@ -713,7 +777,9 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--first-call") == 0)
 		return first_call(argv[2]);
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--owners") == 0)
+		if (strcmp(argv[i], "--udp") == 0)
+			udp_mode = true;
+		else if (strcmp(argv[i], "--owners") == 0)
 			owners = true;
 		else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
 			rounds = atoi(argv[++i]);
@@ -724,13 +790,13 @@ int main(int argc, char **argv)
 		else if (nn < 16 && atoi(argv[i]) > 0)
 			ns[nn++] = atoi(argv[i]);
 		else {
-			fprintf(stderr, "usage: tcpbench [--owners] [--rounds R] [--json FILE] [--reuseport N] [N...]\n");
+			fprintf(stderr, "usage: tcpbench [--udp | --owners] [--rounds R] [--json FILE] [--reuseport N] [N...]\n");
 			return 2;
 		}
 	}
 	if (rounds < 1 || rounds > 1024 || reuse_n < 0 || (nn == 0 && reuse_n == 0) ||
-	    (owners && nn == 0)) {
-		fprintf(stderr, "usage: tcpbench [--owners] [--rounds R] [--json FILE] [--reuseport N] [N...]\n");
+	    (owners && nn == 0) || (owners && udp_mode)) {
+		fprintf(stderr, "usage: tcpbench [--udp | --owners] [--rounds R] [--json FILE] [--reuseport N] [N...]\n");
 		return 2;
 	}
 	if (owners) {
@@ -738,12 +804,19 @@ int main(int argc, char **argv)
 			owners_run(ns[k], rounds);
 		return 0;
 	}
+	if (udp_mode) {
+		ops = udp_ops;
+		NOPS = 10;
+		/* GetUdpTable and GetExtendedUdpTable v4 OWNER_PID vs ss -uanp. */
+		vs_ss.a = 2, vs_ss.b = 5, vs_ss.ref = 7;
+	}
 	FILE *json = fopen(json_path, "w");
 	if (!json) {
 		perror(json_path);
 		return 1;
 	}
-	fprintf(json, "{\"rounds\":%d,\"runs\":[", rounds);
+	fprintf(json, "{\"rounds\":%d,\"proto\":\"%s\",\"runs\":[", rounds,
+		udp_mode ? "udp" : "tcp");
 	struct run_ runs[16];
 	for (int k = 0; k < nn; k++) {
 		struct run_ *run = &runs[k];
@@ -754,18 +827,26 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		struct farm farm;
-		if (farm_start(&farm, ns[k]) != 0) {
+		if ((udp_mode ? farm_start_udp(&farm, ns[k]) : farm_start(&farm, ns[k])) != 0) {
 			fprintf(stderr, "tcpbench: could not build a farm of %d connections\n", ns[k]);
 			return 1;
 		}
 		run->holders = farm.nholders;
 		run->msgs = floor_dump();
 		ULONG size = 0;
-		GetTcpTable(NULL, &size, TRUE);
-		run->rows4 = (long)(size - 4) / (long)sizeof(MIB_TCPROW);
+		if (udp_mode)
+			GetUdpTable(NULL, &size, TRUE);
+		else
+			GetTcpTable(NULL, &size, TRUE);
+		run->rows4 = (long)(size - 4) /
+			     (long)(udp_mode ? sizeof(MIB_UDPROW) : sizeof(MIB_TCPROW));
 		size = 0;
-		GetTcp6Table(NULL, &size, TRUE);
-		run->rows6 = (long)(size - 4) / (long)sizeof(MIB_TCP6ROW);
+		if (udp_mode)
+			GetUdp6Table(NULL, &size, TRUE);
+		else
+			GetTcp6Table(NULL, &size, TRUE);
+		run->rows6 = (long)(size - 4) /
+			     (long)(udp_mode ? sizeof(MIB_UDP6ROW) : sizeof(MIB_TCP6ROW));
 		measure(rounds, run->st);
 		farm_stop(&farm);
 		report(run, json, k == 0);

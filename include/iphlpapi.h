@@ -1,5 +1,5 @@
 /*
- * iphlpapi.h - the Windows IP Helper TCP connection-table functions,
+ * iphlpapi.h - the Windows IP Helper TCP and UDP table functions,
  * implemented by libtcptable for Linux and the BSDs.
  *
  * Include it as on Windows (`#include <iphlpapi.h>`, found through
@@ -59,6 +59,26 @@ IPHLPAPI_DLL_LINKAGE ULONG WINAPI SetPerTcp6ConnectionEStats(PMIB_TCP6ROW Row, T
 IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetTcpStatistics(PMIB_TCPSTATS Statistics);
 IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetTcpStatisticsEx(PMIB_TCPSTATS Statistics, ULONG Family);
 IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetTcpStatisticsEx2(PMIB_TCPSTATS2 Statistics, ULONG Family);
+
+IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetUdpTable(PMIB_UDPTABLE UdpTable, PULONG SizePointer,
+					      TCPTABLE_BOOL Order);
+IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetUdp6Table(PMIB_UDP6TABLE Udp6Table, PULONG SizePointer,
+					       TCPTABLE_BOOL Order);
+
+IPHLPAPI_DLL_LINKAGE DWORD WINAPI GetExtendedUdpTable(PVOID pUdpTable, PDWORD pdwSize,
+						      TCPTABLE_BOOL bOrder, ULONG ulAf,
+						      UDP_TABLE_CLASS TableClass, ULONG Reserved);
+
+IPHLPAPI_DLL_LINKAGE DWORD WINAPI GetOwnerModuleFromUdpEntry(PMIB_UDPROW_OWNER_MODULE pUdpEntry,
+							     TCPIP_OWNER_MODULE_INFO_CLASS Class,
+							     PVOID pBuffer, PDWORD pdwSize);
+IPHLPAPI_DLL_LINKAGE DWORD WINAPI GetOwnerModuleFromUdp6Entry(PMIB_UDP6ROW_OWNER_MODULE pUdpEntry,
+							      TCPIP_OWNER_MODULE_INFO_CLASS Class,
+							      PVOID pBuffer, PDWORD pdwSize);
+
+IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetUdpStatistics(PMIB_UDPSTATS Stats);
+IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetUdpStatisticsEx(PMIB_UDPSTATS Statistics, ULONG Family);
+IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetUdpStatisticsEx2(PMIB_UDPSTATS2 Statistics, ULONG Family);
 
 #ifdef __cplusplus
 }

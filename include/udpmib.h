@@ -1,8 +1,7 @@
 /*
  * udpmib.h - UDP endpoint-table rows, tables and statistics with the layouts
- * of the Windows 10 SDK header of the same name.  The structures are here so
- * that code including the Windows header set compiles; the UDP functions are
- * declared in iphlpapi.h once the library implements them.
+ * of the Windows 10 SDK header of the same name.  The UDP functions are
+ * declared in iphlpapi.h, as in the SDK.
  */
 #ifndef _UDPMIB_
 #define _UDPMIB_

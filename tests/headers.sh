@@ -3,8 +3,9 @@
 # g++, clang and clang++ (-Wall -Wextra -Werror -pedantic), alone or in any
 # order with the socket and stdio headers, next to a program that already
 # has the Windows base types (TCPTABLE_HAVE_WINDEF), and next to X11's
-# <X11/Xmd.h>, whose BOOL is an unsigned char, in either order; and the
-# tcpestats.h layouts hold on 32-bit targets (i386, armv7) as on Windows x86.
+# <X11/Xmd.h>, whose BOOL is an unsigned char, in either order.
+# The tcpestats.h layouts hold on 32-bit targets (i386, armv7) as on
+# Windows x86.
 # usage: headers.sh <include dir>
 set -u
 inc=$1
@@ -18,16 +19,34 @@ runs=0
 use_all='int main(void) {
 	MIB_TCPTABLE2 t; MIB_TCP6ROW r6; MIB_TCPROW row; MIB_TCPSTATS2 st;
 	ULONG (*fn)(PMIB_TCPTABLE2, PULONG, BOOL) = GetTcpTable2;
+	DWORD (*ufn)(PVOID, PDWORD, BOOL, ULONG, UDP_TABLE_CLASS, ULONG) = GetExtendedUdpTable;
+	ULONG (*sfn)(PMIB_UDPSTATS2, ULONG) = GetUdpStatisticsEx2;
 	ULONG size = sizeof(t); DWORD dw = 0; PDWORD pdw = &dw; PULONG pul = &size;
 	row.State = MIB_TCP_STATE_ESTAB;
 	r6.State = MIB_TCP_STATE_LISTEN;
 	st.dw64InSegs = 1;
-	(void)pdw; (void)pul; (void)r6; (void)st; (void)fn;
+	(void)pdw; (void)pul; (void)r6; (void)st; (void)fn; (void)ufn; (void)sfn;
 	return row.dwState == 5 ? 0 : 1;
 }'
 use_tcp='int main(void) { MIB_TCPROW_W2K r; r.dwState = ERROR_SUCCESS; return (int)sizeof(r) - 20; }'
-use_udp='int main(void) { MIB_UDP6ROW_OWNER_MODULE r; r.dwFlags = 0; return (int)sizeof(r) - 176 + r.dwFlags; }'
 use_estats='int main(void) { TCP_ESTATS_DATA_ROD_v0 d; d.ThruBytesAcked = 1; return (int)sizeof(d) - 96 + (int)d.ThruBytesAcked - 1 + TcpConnectionEstatsFineRtt - 8; }'
+use_udp='#include <stddef.h>
+/* The UDP layouts of SPEC §3, as C and as C++ see them. */
+TCPTABLE_STATIC_ASSERT(sizeof(MIB_UDPROW) == 8 && sizeof(MIB_UDPROW_OWNER_PID) == 12, "udp rows");
+TCPTABLE_STATIC_ASSERT(sizeof(MIB_UDPROW_OWNER_MODULE) == 160, "udp module row");
+TCPTABLE_STATIC_ASSERT(offsetof(MIB_UDPROW_OWNER_MODULE, liCreateTimestamp) == 16, "udp ts");
+TCPTABLE_STATIC_ASSERT(offsetof(MIB_UDPROW_OWNER_MODULE, dwFlags) == 24, "udp flags");
+TCPTABLE_STATIC_ASSERT(offsetof(MIB_UDPROW_OWNER_MODULE, OwningModuleInfo) == 32, "udp info");
+TCPTABLE_STATIC_ASSERT(offsetof(MIB_UDPTABLE_OWNER_MODULE, table) == 8, "udp module table");
+TCPTABLE_STATIC_ASSERT(sizeof(MIB_UDP6ROW) == 24 && sizeof(MIB_UDP6ROW_OWNER_PID) == 28, "udp6 rows");
+TCPTABLE_STATIC_ASSERT(offsetof(MIB_UDP6ROW, dwLocalScopeId) == 16, "udp6 scope");
+TCPTABLE_STATIC_ASSERT(offsetof(MIB_UDP6ROW_OWNER_PID, dwOwningPid) == 24, "udp6 pid");
+TCPTABLE_STATIC_ASSERT(offsetof(MIB_UDP6ROW_OWNER_MODULE, liCreateTimestamp) == 32, "udp6 ts");
+TCPTABLE_STATIC_ASSERT(offsetof(MIB_UDP6ROW_OWNER_MODULE, OwningModuleInfo) == 48, "udp6 info");
+TCPTABLE_STATIC_ASSERT(offsetof(MIB_UDP6TABLE_OWNER_MODULE, table) == 8, "udp6 module table");
+TCPTABLE_STATIC_ASSERT(sizeof(MIB_UDPSTATS) == 20 && sizeof(MIB_UDPSTATS2) == 32, "udp stats");
+TCPTABLE_STATIC_ASSERT(offsetof(MIB_UDPSTATS2, dw64OutDatagrams) == 16, "udp stats2");
+int main(void) { MIB_UDP6ROW_OWNER_MODULE r; r.dwFlags = 0; return (int)sizeof(r) - 176 + r.dwFlags; }'
 
 # check NAME SOURCE-FILE COMPILER FLAGS...
 check() {

@@ -143,6 +143,53 @@ static int listen_with(struct tt_ep *ep, int v6only, bool freebind)
 	return fd;
 }
 
+int tt_udp_bind(struct tt_ep *ep, int v6only)
+{
+	int fd = socket(ep->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_msg(fd >= 0, "socket: %s", strerror(errno));
+	if (ep->family == AF_INET6 && v6only >= 0)
+		ck_assert_int_eq(setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
+					    sizeof(v6only)), 0);
+	struct sockaddr_storage ss;
+	socklen_t len = to_sockaddr(ep, &ss);
+	ck_assert_msg(bind(fd, (struct sockaddr *)&ss, len) == 0, "bind udp port %u: %s",
+		      (unsigned)ep->port, strerror(errno));
+	ep->port = tt_local_of(fd).port;
+	return fd;
+}
+
+void tt_udp_pair(const struct tt_ep *at, int *a, int *b)
+{
+	struct tt_ep ea = *at, eb = *at;
+	ea.port = eb.port = 0;
+	*a = tt_udp_bind(&ea, -1);
+	*b = tt_udp_bind(&eb, -1);
+	struct sockaddr_storage ss;
+	socklen_t len = to_sockaddr(&eb, &ss);
+	ck_assert_int_eq(connect(*a, (struct sockaddr *)&ss, len), 0);
+	len = to_sockaddr(&ea, &ss);
+	ck_assert_int_eq(connect(*b, (struct sockaddr *)&ss, len), 0);
+}
+
+void tt_udp_shape(const struct tt_ep *at, int fds[3])
+{
+	struct tt_ep e = *at;
+	e.port = 0;
+	fds[0] = tt_udp_bind(&e, -1);
+	tt_udp_pair(at, &fds[1], &fds[2]);
+}
+
+int tt_udp_sendto(int family, const struct tt_ep *to)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_msg(fd >= 0, "socket: %s", strerror(errno));
+	struct sockaddr_storage ss;
+	socklen_t len = to_sockaddr(to, &ss);
+	ck_assert_msg(sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) == 1, "sendto: %s",
+		      strerror(errno));
+	return fd;
+}
+
 int tt_listen(struct tt_ep *ep, int v6only)
 {
 	return listen_with(ep, v6only, false);
@@ -220,6 +267,22 @@ void tt_pair(int lfd, const struct tt_ep *to, int *client, int *server)
 		ck_assert_msg(r == NO_ERROR, #fn " returned %u", (unsigned)r);      \
 		return t;                                                           \
 	}
+
+void *tt_get_udp(ULONG af, UDP_TABLE_CLASS cls)
+{
+	ULONG size = 0, r = ERROR_INSUFFICIENT_BUFFER;
+	void *t = NULL;
+	for (int i = 0; i < 100; i++) {
+		r = GetExtendedUdpTable(t, &size, TRUE, af, cls, 0);
+		if (r != ERROR_INSUFFICIENT_BUFFER)
+			break;
+		free(t);
+		t = malloc(size);
+		ck_assert_ptr_nonnull(t);
+	}
+	ck_assert_msg(r == NO_ERROR, "GetExtendedUdpTable returned %u", (unsigned)r);
+	return t;
+}
 
 GET_TABLE(tt_get_tcp, PMIB_TCPTABLE, GetTcpTable)
 GET_TABLE(tt_get_tcp2, PMIB_TCPTABLE2, GetTcpTable2)

@@ -50,11 +50,25 @@ struct tt_ep tt_peer_of(int fd);
 /* A connected pair through listener lfd: *client and *server. */
 void tt_pair(int lfd, const struct tt_ep *to, int *client, int *server);
 
+/* UDP sockets.  tt_udp_bind: bound to ep (port 0: filled in); v6only -1
+ * leaves IPV6_V6ONLY alone.  tt_udp_pair: two sockets bound on at's address
+ * and connected to each other.  tt_udp_shape: per family of at, the UDP
+ * counterpart of a listener and a connected pair (three sockets in fds). */
+int tt_udp_bind(struct tt_ep *ep, int v6only);
+void tt_udp_pair(const struct tt_ep *at, int *a, int *b);
+void tt_udp_shape(const struct tt_ep *at, int fds[3]);
+/* An unbound UDP socket of family that sends one datagram to `to`, which
+ * autobinds it (to a wildcard address and an ephemeral port). */
+int tt_udp_sendto(int family, const struct tt_ep *to);
+
 /* Tables, allocated with the Windows two-call pattern (retrying on 122). */
 PMIB_TCPTABLE tt_get_tcp(void);
 PMIB_TCPTABLE2 tt_get_tcp2(void);
 PMIB_TCP6TABLE tt_get_tcp6(void);
 PMIB_TCP6TABLE2 tt_get_tcp6_2(void);
+
+/* GetExtendedUdpTable(af, cls), allocated the same way. */
+void *tt_get_udp(ULONG af, UDP_TABLE_CLASS cls);
 
 /* Rows matching local and remote endpoint (remote port 0: a listener). */
 const MIB_TCPROW *tt_find_tcp(const MIB_TCPTABLE *t, const struct tt_ep *l,

@@ -24,6 +24,7 @@ static int deliver(struct tt_collector *col, size_t n)
 int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 {
 	tt_mock.collect_calls++;
+	tt_mock.last_proto = req->proto;
 	tt_mock.last_table = req->table;
 	tt_mock.last_states = req->states;
 	tt_mock.last_owners = req->owners;
@@ -92,6 +93,13 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	(void)family;
 	*out = tt_mock.mib;
 	return tt_mock.mib_err;
+}
+
+int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
+{
+	(void)family;
+	*out = tt_mock.udp_mib;
+	return tt_mock.udp_mib_err;
 }
 
 int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)

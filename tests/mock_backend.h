@@ -41,10 +41,12 @@ struct tt_mock {
 	struct tt_tcp_info info;
 	int info_err;
 	struct tt_conn info_conn; /* the connection last asked for */
+	struct tt_udp_mib udp_mib; /* tt_backend_udp_mib */
+	int udp_mib_err;
 	/* Observations. */
 	int collect_calls, owner_calls, image_calls, destroy_calls, info_calls;
 	size_t claims_made;
-	unsigned last_table, last_states;
+	unsigned last_proto, last_table, last_states;
 	bool last_owners;
 	uint32_t last_image_pid;
 };

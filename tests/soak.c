@@ -116,6 +116,12 @@ static void churn(int rate)
 		} else {
 			close(c);
 		}
+		/* A UDP socket comes and goes as well, autobound by sendto. */
+		int u = socket(f ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (u >= 0) {
+			(void)!sendto(u, "x", 1, MSG_DONTWAIT, (void *)&to[f], tolen[f]);
+			close(u);
+		}
 		double due = start + (double)(n + 1) / rate;
 		double wait = due - now();
 		if (wait > 0) {
@@ -150,7 +156,10 @@ static void check_table(const struct table_fn *f, const unsigned char *t, ULONG 
 		return;
 	for (DWORD i = 0; i < n; i++) {
 		const unsigned char *row = t + f->header + i * f->row;
-		if (f->family == AF_INET)
+		/* UDP rows: the local end (address, scope, port) is the key. */
+		if (f->proto == FN_UDP)
+			memcpy(k[i].b, row, f->family == AF_INET ? 8 : 24);
+		else if (f->family == AF_INET)
 			memcpy(k[i].b, row + 4, 16);
 		else if (f->row == sizeof(MIB_TCP6ROW))
 			memcpy(k[i].b, row + 4, 48);
@@ -209,6 +218,16 @@ static void *caller(void *arg)
 			if (GetOwnerModuleFromTcpEntry(&row, TCPIP_OWNER_MODULE_INFO_BASIC, NULL, &ms) !=
 			    ERROR_INSUFFICIENT_BUFFER)
 				fail("owner module failed");
+			MIB_UDPSTATS2 us;
+			if (GetUdpStatisticsEx2(&us, (i & 8) ? AF_INET6 : AF_INET) != NO_ERROR)
+				fail("UDP statistics failed");
+			MIB_UDP6ROW_OWNER_MODULE urow;
+			memset(&urow, 0, sizeof(urow));
+			urow.dwOwningPid = (DWORD)getpid();
+			ms = 0;
+			if (GetOwnerModuleFromUdp6Entry(&urow, TCPIP_OWNER_MODULE_INFO_BASIC, NULL,
+							&ms) != ERROR_INSUFFICIENT_BUFFER)
+				fail("UDP owner module failed");
 		}
 		atomic_fetch_add(&calls, 1);
 	}

@@ -76,8 +76,8 @@ static void check_offsets(fill_fn fill, int what, const char *name)
 	}
 }
 
-/* Per family a listener and a connected pair. */
-static int fds[6];
+/* Per family a listener and a connected pair, and their UDP counterparts. */
+static int fds[12];
 
 static void setup(void)
 {
@@ -87,6 +87,8 @@ static void setup(void)
 	tt_pair(fds[0], &l4, &fds[1], &fds[2]);
 	fds[3] = tt_listen(&l6, 1);
 	tt_pair(fds[3], &l6, &fds[4], &fds[5]);
+	tt_udp_shape(&l4, &fds[6]);
+	tt_udp_shape(&l6, &fds[9]);
 }
 
 static void teardown(void)
@@ -138,7 +140,8 @@ static void own_row(int family, void *row, size_t len)
 {
 	for (size_t i = 0; i < table_fn_count; i++) {
 		const struct table_fn *f = &table_fns[i];
-		if (f->family != family || f->cls != TCP_TABLE_OWNER_MODULE_LISTENER)
+		if (f->proto != FN_TCP || f->family != family ||
+		    f->cls != TCP_TABLE_OWNER_MODULE_LISTENER)
 			continue;
 		struct blob t = { 0 };
 		while (!fill_table((int)i, 0, &t))

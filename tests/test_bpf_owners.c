@@ -119,7 +119,7 @@ static void spawn(int kind)
 
 /* ---- The fixture: every kind of row, and the holders. */
 
-static int fds[32];
+static int fds[64];
 static int nfds;
 static struct tt_ep syn_local, syn_remote, tw_local, tw_remote, shared_ep;
 
@@ -161,6 +161,16 @@ static void sockets(void)
 	nfds++;
 	syn_local = dl;
 	ck_assert(tt_wait_state(&syn_local, &syn_remote, MIB_TCP_STATE_SYN_RCVD));
+
+	/* UDP sockets, enough for every UDP table's row count below: bound
+	 * ones and connected pairs per family, and a dual-stack [::] one. */
+	struct tt_ep u4 = tt_ep4("127.0.0.1", 0), u6 = tt_ep6("::1", 0, 0);
+	struct tt_ep udual = tt_ep6("::", 0, 0);
+	for (int i = 0; i < 4; i++, nfds += 3)
+		tt_udp_shape(&u4, &fds[nfds]);
+	for (int i = 0; i < 2; i++, nfds += 3)
+		tt_udp_shape(&u6, &fds[nfds]);
+	fds[nfds++] = tt_udp_bind(&udual, 0);
 
 	ck_assert_int_eq(pipe(release), 0);
 	for (int k = 0; k < HOLDERS; k++)

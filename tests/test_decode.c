@@ -487,6 +487,86 @@ START_TEST(snmp_malformed)
 }
 END_TEST
 
+/* ---- UDP (SPEC §10). */
+
+START_TEST(udp_messages)
+{
+	uint8_t off = 0, on = 1;
+	struct tt_conn c;
+	/* Unconnected (TCP_CLOSE) and connected (TCP_ESTABLISHED): state 0. */
+	struct msgbuf m = diag_msg(AF_INET, 7, "127.0.0.1", 53, "0.0.0.0", 0, 0, 9, 3);
+	ck_assert_int_eq(tt_diag_decode_as(TT_PROTO_UDP, m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.state, 0);
+	ck_assert_uint_eq(c.lport, htons(53));
+	ck_assert_uint_eq(c.owner_key, 9);
+	m = diag_msg(AF_INET, 1, "127.0.0.1", 4000, "127.0.0.1", 53, 0, 10, 4);
+	ck_assert_int_eq(tt_diag_decode_as(TT_PROTO_UDP, m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.state, 0);
+	/* Any other state is not a UDP socket we list. */
+	m = diag_msg(AF_INET, 10, "127.0.0.1", 53, "0.0.0.0", 0, 0, 9, 3);
+	ck_assert_int_eq(tt_diag_decode_as(TT_PROTO_UDP, m.b, m.len, &c), 0);
+	/* [::] without V6ONLY is dual-stack, connected or not; with it, not. */
+	m = diag_msg(AF_INET6, 7, "::", 5353, "::", 0, 0, 5, 1);
+	add_attr(&m, INET_DIAG_SKV6ONLY, &off, 1);
+	ck_assert_int_eq(tt_diag_decode_as(TT_PROTO_UDP, m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.flags & TT_CONN_DUALSTACK, TT_CONN_DUALSTACK);
+	m = diag_msg(AF_INET6, 7, "::", 5353, "::", 0, 0, 5, 1);
+	add_attr(&m, INET_DIAG_SKV6ONLY, &on, 1);
+	ck_assert_int_eq(tt_diag_decode_as(TT_PROTO_UDP, m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.flags & TT_CONN_DUALSTACK, 0);
+	/* The same message as TCP (CLOSE, not LISTEN) is never dual-stack. */
+	m = diag_msg(AF_INET6, 7, "::", 5353, "::", 0, 0, 5, 1);
+	add_attr(&m, INET_DIAG_SKV6ONLY, &off, 1);
+	ck_assert_int_eq(tt_diag_decode(m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.flags & TT_CONN_DUALSTACK, 0);
+	/* Link-local: the bound device is the scope. */
+	m = diag_msg(AF_INET6, 7, "fe80::1", 5353, "::", 0, 4, 5, 1);
+	add_attr(&m, INET_DIAG_SKV6ONLY, &off, 1);
+	ck_assert_int_eq(tt_diag_decode_as(TT_PROTO_UDP, m.b, m.len, &c), 1);
+	ck_assert_uint_eq(c.lscope, 4);
+	ck_assert_uint_eq(tt_diag_proto_state_mask(TT_PROTO_UDP, TT_STATES_ALL),
+			  1u << 1 | 1u << 7);
+	ck_assert_uint_eq(tt_diag_proto_state_mask(TT_PROTO_TCP, TT_STATES_LISTEN), 1u << 10);
+}
+END_TEST
+
+static const char snmp_udp_text[] =
+	"Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors "
+	"IgnoredMulti MemErrors\n"
+	"Udp: 4294967301 7 3 12 0 0 0 0 0\n"
+	"UdpLite: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors "
+	"InCsumErrors IgnoredMulti MemErrors\n"
+	"UdpLite: 99 99 99 99 0 0 0 0 0\n";
+
+static const char snmp6_text[] =
+	"Ip6InReceives                   \t5\n"
+	"Udp6InDatagrams                 \t21\n"
+	"Udp6NoPorts                     \t2\n"
+	"Udp6InErrors                    \t1\n"
+	"Udp6OutDatagrams                \t30\n"
+	"UdpLite6InDatagrams             \t77\n";
+
+START_TEST(snmp_udp_sections)
+{
+	struct tt_udp_mib m;
+	ck_assert_int_eq(tt_parse_snmp_udp(snmp_udp_text, sizeof(snmp_udp_text) - 1, &m), 0);
+	ck_assert(m.in_datagrams == 4294967301ull);
+	ck_assert(m.no_ports == 7 && m.in_errors == 3 && m.out_datagrams == 12);
+	ck_assert_int_eq(tt_parse_snmp6_udp(snmp6_text, sizeof(snmp6_text) - 1, &m), 0);
+	ck_assert(m.in_datagrams == 21 && m.no_ports == 2 && m.in_errors == 1 &&
+		  m.out_datagrams == 30);
+	/* The TCP text has no Udp lines; UdpLite alone is not UDP. */
+	static const char lite[] = "UdpLite: InDatagrams OutDatagrams\nUdpLite: 1 2\n";
+	ck_assert_int_eq(tt_parse_snmp_udp(lite, sizeof(lite) - 1, &m), -EBADMSG);
+	static const char lite6[] = "UdpLite6InDatagrams 1\nUdpLite6OutDatagrams 2\n";
+	ck_assert_int_eq(tt_parse_snmp6_udp(lite6, sizeof(lite6) - 1, &m), -EBADMSG);
+	static const char bad6[] = "Udp6InDatagrams x\nUdp6OutDatagrams 2\n";
+	ck_assert_int_eq(tt_parse_snmp6_udp(bad6, sizeof(bad6) - 1, &m), -EBADMSG);
+	static const char short4[] = "Udp: InDatagrams NoPorts\nUdp: 1\n";
+	ck_assert_int_eq(tt_parse_snmp_udp(short4, sizeof(short4) - 1, &m), -EBADMSG);
+}
+END_TEST
+
 START_TEST(proc_stat_fields)
 {
 	uint64_t flags = 0, start = 0;
@@ -653,6 +733,8 @@ int main(void)
 	tcase_add_test(tc, snmp_tcp_section);
 	tcase_add_test(tc, snmp_malformed);
 	tcase_add_test(tc, proc_stat_fields);
+	tcase_add_test(tc, udp_messages);
+	tcase_add_test(tc, snmp_udp_sections);
 	suite_add_tcase(s, tc);
 	return tt_run_suite(s);
 }

@@ -27,8 +27,33 @@
 #include "sandbox.h"
 #include "table_fns.h"
 
-static int fds[32];
+static int fds[64];
 static int nfds;
+
+/* Every kind of UDP row the fallback must reproduce: seven per table. */
+static void udp_sockets(void)
+{
+	struct tt_ep u4 = tt_ep4("127.0.0.1", 0), u6 = tt_ep6("::1", 0, 0);
+	tt_udp_shape(&u4, &fds[nfds]);
+	nfds += 3;
+	tt_udp_shape(&u6, &fds[nfds]);
+	nfds += 3;
+	struct tt_ep other6 = tt_ep6("::1", 0, 0);
+	fds[nfds++] = tt_udp_bind(&other6, -1);
+	/* Dual-stack [::], in both tables. */
+	struct tt_ep dual = tt_ep6("::", 0, 0);
+	fds[nfds++] = tt_udp_bind(&dual, 0);
+	/* V6ONLY [::]:p beside 0.0.0.0:p: IPv6 only. */
+	struct tt_ep v6only = tt_ep6("::", 0, 0);
+	fds[nfds++] = tt_udp_bind(&v6only, 1);
+	struct tt_ep same4 = tt_ep4("0.0.0.0", v6only.port);
+	fds[nfds++] = tt_udp_bind(&same4, -1);
+	/* Bound to a v4-mapped address: IPv4 only. */
+	struct tt_ep mapped = tt_ep6("::ffff:127.0.0.1", 0, 0);
+	fds[nfds++] = tt_udp_bind(&mapped, 0);
+	/* Autobound by sendto on a dual-stack socket: both tables. */
+	fds[nfds++] = tt_udp_sendto(AF_INET6, &other6);
+}
 
 /* Every kind of row the fallback must reproduce. */
 static void sockets(void)
@@ -68,6 +93,7 @@ static void sockets(void)
 	shutdown(fds[nfds], SHUT_WR);
 	ck_assert(tt_wait_state(&hl, &l6, MIB_TCP_STATE_FIN_WAIT2));
 	nfds += 2;
+	udp_sockets();
 }
 
 static void close_sockets(void)
@@ -201,7 +227,7 @@ static void set_bindv6only(int on)
 }
 
 struct v6only_sockets {
-	int fd[16];
+	int fd[24];
 	int n;
 	struct tt_ep any6; /* a [::] listener with the namespace's default */
 };
@@ -231,6 +257,21 @@ static void open_v6only_sockets(struct v6only_sockets *k, int bindv6only)
 		struct tt_ep to_any = tt_ep4("127.0.0.1", k->any6.port);
 		tt_pair(k->fd[0], &to_any, &k->fd[k->n], &k->fd[k->n + 1]);
 		k->n += 2;
+	}
+	/* The UDP counterparts: [::] sockets with the default, bound and
+	 * connected ones, and with the sysctl on an IPv4 socket on the port
+	 * of a [::] one. */
+	struct tt_ep u_any = tt_ep6("::", 0, 0), u_other = tt_ep6("::", 0, 0);
+	struct tt_ep u4 = tt_ep4("127.0.0.1", 0), u6 = tt_ep6("::1", 0, 0);
+	k->fd[k->n++] = tt_udp_bind(&u_any, -1);
+	k->fd[k->n++] = tt_udp_bind(&u_other, -1);
+	tt_udp_shape(&u4, &k->fd[k->n]);
+	k->n += 3;
+	tt_udp_pair(&u6, &k->fd[k->n], &k->fd[k->n + 1]);
+	k->n += 2;
+	if (bindv6only) {
+		struct tt_ep same4 = tt_ep4("0.0.0.0", u_other.port);
+		k->fd[k->n++] = tt_udp_bind(&same4, -1);
 	}
 }
 

@@ -102,6 +102,7 @@ static void expect_equal(const struct tables *a, const struct tables *b)
 /* Enough connections that each dump spans several datagrams. */
 #define PAIRS 300
 static int fds[2 * 2 * PAIRS + 2];
+static int udp_fds[6];
 static struct tables ref;
 static int fds_before;
 
@@ -119,6 +120,10 @@ static void setup(void)
 		tt_pair(fds[1], &l6, &fds[n], &fds[n + 1]);
 		n += 2;
 	}
+	/* UDP sockets for the UDP paths: a bound one and a pair per family. */
+	struct tt_ep u4 = tt_ep4("127.0.0.1", 0), u6 = tt_ep6("::1", 0, 0);
+	tt_udp_shape(&u4, &udp_fds[0]);
+	tt_udp_shape(&u6, &udp_fds[3]);
 	fetch_all(&ref);
 	fds_before = tt_count_fds();
 }
@@ -130,6 +135,8 @@ static void teardown(void)
 	free_all(&ref);
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		close(fds[i]);
+	for (size_t i = 0; i < sizeof(udp_fds) / sizeof(udp_fds[0]); i++)
+		close(udp_fds[i]);
 }
 
 /* ---- Receive faults. */
@@ -282,6 +289,17 @@ START_TEST(no_source_is_not_supported)
 		ck_assert_uint_eq(buf[i], 0x5a);
 	MIB_TCPSTATS st;
 	ck_assert_uint_eq(GetTcpStatisticsEx(&st, AF_INET), ERROR_NOT_SUPPORTED);
+	/* The UDP functions alike. */
+	DWORD usize = 777;
+	ck_assert_uint_eq(GetExtendedUdpTable(NULL, &usize, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0),
+			  ERROR_NOT_SUPPORTED);
+	ck_assert_uint_eq(usize, 777);
+	size = sizeof(buf);
+	ck_assert_uint_eq(GetUdp6Table((void *)buf, &size, TRUE), ERROR_NOT_SUPPORTED);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		ck_assert_uint_eq(buf[i], 0x5a);
+	MIB_UDPSTATS ust;
+	ck_assert_uint_eq(GetUdpStatisticsEx(&ust, AF_INET6), ERROR_NOT_SUPPORTED);
 	/* Only /proc/net missing: sock_diag still answers. */
 	tt_hooks.socket = NULL;
 	struct tables got;
@@ -671,6 +689,22 @@ static ULONG call_stats(void *t, PULONG s)
 	return GetTcpStatisticsEx2(t, AF_INET6);
 }
 
+static ULONG call_udp_mod4(void *t, PULONG s)
+{
+	return GetExtendedUdpTable(t, s, TRUE, AF_INET, UDP_TABLE_OWNER_MODULE, 0);
+}
+
+static ULONG call_udp6_pid(void *t, PULONG s)
+{
+	return GetExtendedUdpTable(t, s, TRUE, AF_INET6, UDP_TABLE_OWNER_PID, 0);
+}
+
+static ULONG call_udp_stats(void *t, PULONG s)
+{
+	(void)s;
+	return GetUdpStatisticsEx2(t, AF_INET6);
+}
+
 static const struct path_ paths[] = {
 	{ "GetTcpTable2", call_tcp2, false },
 	{ "GetTcp6Table2", call_tcp6_2, false },
@@ -678,6 +712,9 @@ static const struct path_ paths[] = {
 	{ "GetTcpTable2 through /proc/net", call_tcp2, true },
 	{ "GetTcpStatisticsEx2", call_stats, false },
 	{ "GetOwnerModuleFromTcpEntry", call_module, false },
+	{ "GetExtendedUdpTable(AF_INET, OWNER_MODULE)", call_udp_mod4, false },
+	{ "GetExtendedUdpTable(AF_INET6, OWNER_PID) through /proc/net", call_udp6_pid, true },
+	{ "GetUdpStatisticsEx2", call_udp_stats, false },
 };
 
 START_TEST(every_allocation_failure)

@@ -174,6 +174,166 @@ START_TEST(v4mapped_and_dual_stack_routing)
 }
 END_TEST
 
+/* ---- UDP (SPEC §10): the same machinery with the protocol as parameter. */
+
+/* GetExtendedUdpTable(af, cls) through the two-call pattern. */
+static void *get_udp(ULONG af, UDP_TABLE_CLASS cls)
+{
+	DWORD size = 0;
+	ck_assert_uint_eq(GetExtendedUdpTable(NULL, &size, TRUE, af, cls, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	void *t = malloc(size);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(GetExtendedUdpTable(t, &size, TRUE, af, cls, 0), NO_ERROR);
+	return t;
+}
+
+START_TEST(udp_rows_routing_and_order)
+{
+	struct tt_conn c[] = {
+		conn4("10.0.0.1", 4000, "10.0.0.9", 53, 0, 11, 1), /* connected */
+		conn4("10.0.0.1", 53, "0.0.0.0", 0, 0, 12, 2),
+		conn6("::", 0, 5353, "::", 0, 0, 0, 13, 3), /* dual-stack */
+		conn6("::", 0, 5354, "::", 0, 0, 0, 14, 4), /* V6ONLY */
+		conn6("::ffff:127.0.0.1", 0, 77, "::ffff:127.0.0.1", 0, 53, 0, 15, 5),
+		conn6("fe80::1", 3, 99, "::", 0, 0, 0, 16, 6),
+		conn6("::", 0, 5353, "::", 0, 0, 0, 13, 3), /* reported twice */
+	};
+	c[2].flags = c[6].flags = TT_CONN_DUALSTACK;
+	serve(c, 7);
+	const struct tt_mock_claim claims[] = { { 11, 100 }, { 12, 101 }, { 13, 102 },
+						{ 14, 103 }, { 15, 104 }, { 16, 105 } };
+	tt_mock.claims = claims;
+	tt_mock.nclaims = 6;
+	PMIB_UDPTABLE_OWNER_PID t = get_udp(AF_INET, UDP_TABLE_OWNER_PID);
+	ck_assert_uint_eq(tt_mock.last_proto, TT_PROTO_UDP);
+	ck_assert_uint_eq(tt_mock.last_states, TT_STATES_ALL);
+	ck_assert_uint_eq(t->dwNumEntries, 4);
+	static const struct { const char *a; uint16_t p; DWORD pid; } w4[] = {
+		{ "0.0.0.0", 5353, 102 }, { "10.0.0.1", 53, 101 }, { "10.0.0.1", 4000, 100 },
+		{ "127.0.0.1", 77, 104 },
+	};
+	for (int i = 0; i < 4; i++) {
+		ck_assert_uint_eq(ROW(t, i).dwLocalAddr, a4(w4[i].a));
+		ck_assert_uint_eq(ROW(t, i).dwLocalPort, htons(w4[i].p));
+		ck_assert_uint_eq(ROW(t, i).dwOwningPid, w4[i].pid);
+	}
+	free(t);
+	PMIB_UDP6TABLE t6 = get_udp(AF_INET6, UDP_TABLE_BASIC);
+	ck_assert_uint_eq(t6->dwNumEntries, 3);
+	ck_assert_uint_eq(ROW(t6, 0).dwLocalPort, htons(5353));
+	ck_assert_uint_eq(ROW(t6, 1).dwLocalPort, htons(5354));
+	ck_assert_uint_eq(ROW(t6, 2).dwLocalPort, htons(99));
+	ck_assert_uint_eq(ROW(t6, 2).dwLocalScopeId, 3);
+	ck_assert_uint_eq(ROW(t6, 0).dwLocalScopeId, 0);
+	free(t6);
+	/* GetUdpTable and GetUdp6Table are the BASIC classes. */
+	ULONG size = 0;
+	ck_assert_uint_eq(GetUdpTable(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(size, 4 + 4 * sizeof(MIB_UDPROW));
+	ck_assert_uint_eq(GetUdp6Table(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(size, 4 + 3 * sizeof(MIB_UDP6ROW));
+}
+END_TEST
+
+/* SO_REUSEPORT: several sockets on one endpoint are several rows, in a
+ * deterministic order (socket cookie), whatever order the dump gave. */
+START_TEST(udp_shared_endpoint_rows_in_cookie_order)
+{
+	struct tt_conn c[] = {
+		conn4("127.0.0.1", 53, "0.0.0.0", 0, 0, 21, 9),
+		conn4("127.0.0.1", 53, "0.0.0.0", 0, 0, 20, 7),
+		conn4("127.0.0.1", 53, "127.0.0.1", 8, 0, 22, 8),
+	};
+	serve(c, 3);
+	const struct tt_mock_claim claims[] = { { 20, 300 }, { 21, 301 }, { 22, 302 } };
+	tt_mock.claims = claims;
+	tt_mock.nclaims = 3;
+	PMIB_UDPTABLE_OWNER_PID t = get_udp(AF_INET, UDP_TABLE_OWNER_PID);
+	ck_assert_uint_eq(t->dwNumEntries, 3);
+	ck_assert_uint_eq(ROW(t, 0).dwOwningPid, 300);
+	ck_assert_uint_eq(ROW(t, 1).dwOwningPid, 302);
+	ck_assert_uint_eq(ROW(t, 2).dwOwningPid, 301);
+	free(t);
+}
+END_TEST
+
+START_TEST(udp_module_rows_and_sizing_without_owner_scan)
+{
+	struct tt_conn c[] = { conn4("127.0.0.1", 53, "0.0.0.0", 0, 0, 20, 7),
+			       conn6("::1", 0, 54, "::", 0, 0, 0, 21, 8) };
+	serve(c, 2);
+	const struct tt_mock_claim claims[] = { { 20, 300 }, { 21, 301 } };
+	tt_mock.claims = claims;
+	tt_mock.nclaims = 2;
+	DWORD size = 0;
+	ck_assert_uint_eq(GetExtendedUdpTable(NULL, &size, TRUE, AF_INET, UDP_TABLE_OWNER_MODULE, 0),
+			  ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(size, 8 + sizeof(MIB_UDPROW_OWNER_MODULE));
+	ck_assert_uint_eq(tt_mock.owner_calls, 0);
+	ck_assert(!tt_mock.last_owners);
+	unsigned char *b = malloc(size);
+	memset(b, 0xa5, size);
+	ck_assert_uint_eq(GetExtendedUdpTable(b, &size, TRUE, AF_INET, UDP_TABLE_OWNER_MODULE, 0),
+			  NO_ERROR);
+	ck_assert_uint_eq(tt_mock.owner_calls, 1);
+	MIB_UDPROW_OWNER_MODULE r;
+	memcpy(&r, b + 8, sizeof(r));
+	ck_assert_uint_eq(r.dwOwningPid, 300);
+	ck_assert_int_eq(r.dwFlags, 0);
+	ck_assert(r.liCreateTimestamp.QuadPart == 0);
+	ck_assert(r.OwningModuleInfo[0] == 0 && r.OwningModuleInfo[1] == TT_MOCK_KEY(300));
+	/* Padding after dwNumEntries, after dwOwningPid and after dwFlags: 0. */
+	for (size_t i = 4; i < 8; i++)
+		ck_assert_uint_eq(b[i], 0);
+	for (size_t i = 12; i < 16; i++)
+		ck_assert_uint_eq(b[8 + i], 0);
+	for (size_t i = 28; i < 32; i++)
+		ck_assert_uint_eq(b[8 + i], 0);
+	free(b);
+	MIB_UDP6ROW_OWNER_MODULE *t6 = get_udp(AF_INET6, UDP_TABLE_OWNER_MODULE);
+	unsigned char *row6 = (unsigned char *)t6 + 8;
+	for (size_t i = 28; i < 32; i++)
+		ck_assert_uint_eq(row6[i], 0);
+	for (size_t i = 44; i < 48; i++)
+		ck_assert_uint_eq(row6[i], 0);
+	free(t6);
+}
+END_TEST
+
+START_TEST(udp_statistics_from_the_backend)
+{
+	struct tt_conn c[] = { conn4("127.0.0.1", 53, "0.0.0.0", 0, 0, 20, 7),
+			       conn6("::", 0, 54, "::", 0, 0, 0, 21, 8) };
+	c[1].flags = TT_CONN_DUALSTACK;
+	serve(c, 2);
+	tt_mock.udp_mib = (struct tt_udp_mib){ 0x100000005ull, 6, 7, 0x200000008ull };
+	MIB_UDPSTATS s;
+	ck_assert_uint_eq(GetUdpStatistics(&s), NO_ERROR);
+	ck_assert_uint_eq(tt_mock.last_proto, TT_PROTO_UDP);
+	/* 32-bit fields: the low 32 bits, as the kernel's counters wrap. */
+	ck_assert_uint_eq(s.dwInDatagrams, 5);
+	ck_assert_uint_eq(s.dwNoPorts, 6);
+	ck_assert_uint_eq(s.dwInErrors, 7);
+	ck_assert_uint_eq(s.dwOutDatagrams, 8);
+	ck_assert_uint_eq(s.dwNumAddrs, 2); /* the dual-stack socket counts here too */
+	MIB_UDPSTATS2 s2;
+	memset(&s2, 0xa5, sizeof(s2));
+	ck_assert_uint_eq(GetUdpStatisticsEx2(&s2, AF_INET6), NO_ERROR);
+	ck_assert(s2.dw64InDatagrams == 0x100000005ull && s2.dw64OutDatagrams == 0x200000008ull);
+	ck_assert_uint_eq(s2.dwNumAddrs, 1);
+	const unsigned char *raw = (const unsigned char *)&s2;
+	for (size_t i = 28; i < 32; i++)
+		ck_assert_uint_eq(raw[i], 0);
+	/* A failure leaves the caller's struct alone. */
+	tt_mock.udp_mib_err = -EOPNOTSUPP;
+	memset(&s, 0x5a, sizeof(s));
+	ck_assert_uint_eq(GetUdpStatisticsEx(&s, AF_INET), ERROR_NOT_SUPPORTED);
+	ck_assert_uint_eq(s.dwNumAddrs, 0x5a5a5a5a);
+	ck_assert_uint_eq(GetUdpStatisticsEx(&s, 99), ERROR_INVALID_PARAMETER);
+}
+END_TEST
+
 START_TEST(repeated_socket_is_one_row)
 {
 	struct tt_conn c[] = {
@@ -857,6 +1017,10 @@ int main(void)
 	tcase_add_test(tc, ipv6_row_fields);
 	tcase_add_test(tc, listener_remote_columns_are_zero);
 	tcase_add_test(tc, v4mapped_and_dual_stack_routing);
+	tcase_add_test(tc, udp_rows_routing_and_order);
+	tcase_add_test(tc, udp_shared_endpoint_rows_in_cookie_order);
+	tcase_add_test(tc, udp_module_rows_and_sizing_without_owner_scan);
+	tcase_add_test(tc, udp_statistics_from_the_backend);
 	tcase_add_test(tc, repeated_socket_is_one_row);
 	tcase_add_test(tc, stale_predecessors_yield_the_tuple);
 	tcase_add_test(tc, long_run_of_one_endpoint_costs_about_as_much_as_distinct_ports);

@@ -17,8 +17,9 @@
 #include "run_suite.h"
 
 /* Sockets every test starts from: per family a listener and a pair, so each
- * table holds three rows in a private namespace. */
-static int fds[6];
+ * table holds three rows in a private namespace; and their UDP counterparts
+ * (a bound socket and a connected pair), three rows of each UDP table. */
+static int fds[12];
 static void open_sockets(void)
 {
 	struct tt_ep l4 = tt_ep4("127.0.0.1", 0), l6 = tt_ep6("::1", 0, 0);
@@ -26,6 +27,8 @@ static void open_sockets(void)
 	tt_pair(fds[0], &l4, &fds[1], &fds[2]);
 	fds[3] = tt_listen(&l6, 1);
 	tt_pair(fds[3], &l6, &fds[4], &fds[5]);
+	tt_udp_shape(&l4, &fds[6]);
+	tt_udp_shape(&l6, &fds[9]);
 }
 
 static void setup(void)
@@ -146,9 +149,14 @@ START_TEST(growth_between_calls_gives_the_new_size)
 	ULONG need = 0;
 	ck_assert_uint_eq(f->call(NULL, &need, TRUE), ERROR_INSUFFICIENT_BUFFER);
 	struct tt_ep l = f->family == AF_INET ? tt_ep4("127.0.0.1", 0) : tt_ep6("::1", 0, 0);
-	int lfd = tt_listen(&l, 1);
-	int c, s;
-	tt_pair(lfd, &l, &c, &s);
+	int udp[3], lfd, c, s;
+	if (f->proto == FN_UDP) {
+		tt_udp_shape(&l, udp);
+		lfd = udp[0], c = udp[1], s = udp[2];
+	} else {
+		lfd = tt_listen(&l, 1);
+		tt_pair(lfd, &l, &c, &s);
+	}
 	struct tt_guarded g = tt_guarded_alloc(need);
 	ULONG size = need;
 	ck_assert_uint_eq(f->call(g.buf, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);

@@ -51,6 +51,10 @@ static void *churn(void *p)
 		close_pair(c, s, n);
 		tt_pair(a->lfd6, &a->l6, &c, &s);
 		close_pair(c, s, n);
+		/* UDP sockets come and go too: a connected pair per family. */
+		tt_udp_pair(n & 1 ? &a->l6 : &a->l4, &c, &s);
+		close(c);
+		close(s);
 		usleep(200);
 	}
 	return NULL;
@@ -65,7 +69,10 @@ static struct key key_of(const struct table_fn *f, const unsigned char *row)
 {
 	struct key k;
 	memset(&k, 0, sizeof(k));
-	if (f->family == AF_INET) {
+	if (f->proto == FN_UDP) {
+		/* UDP rows: the local end (address, scope, port) comes first. */
+		memcpy(k.b, row, f->family == AF_INET ? 8 : 24);
+	} else if (f->family == AF_INET) {
 		/* All IPv4 rows start with state, laddr, lport, raddr, rport. */
 		memcpy(k.b, row + 4, 16);
 	} else if (f->row == sizeof(MIB_TCP6ROW)) {

@@ -237,6 +237,13 @@ static void known_sockets(void)
 	fds[nfds++] = tt_accept(fds[0]);
 	fds[nfds++] = bound_client(&c6, &l6);
 	fds[nfds++] = tt_accept(fds[1]);
+	/* UDP: an IPv4 wildcard, an IPv6 loopback and a dual-stack [::] (a
+	 * row of both tables). */
+	struct tt_ep u4 = tt_ep4("0.0.0.0", 5353), u6 = tt_ep6("::1", 5354, 0);
+	struct tt_ep udual = tt_ep6("::", 5355, 0);
+	fds[nfds++] = tt_udp_bind(&u4, -1);
+	fds[nfds++] = tt_udp_bind(&u6, -1);
+	fds[nfds++] = tt_udp_bind(&udual, 0);
 }
 
 static void close_known(void)
@@ -256,6 +263,11 @@ START_TEST(golden_displays)
 	expect_golden((const char *[]){ "-a", "-n", "-o", NULL }, "ano");
 	expect_golden((const char *[]){ "-n", NULL }, "n");
 	expect_golden((const char *[]){ "-an", "-p", "TCPv6", NULL }, "anp_tcpv6");
+	expect_golden((const char *[]){ "-anp", "UDP", NULL }, "anp_udp");
+	expect_golden((const char *[]){ "-anop", "udpv6", NULL }, "anop_udpv6");
+	/* UDP endpoints have no state: never listed under --state. */
+	expect_golden((const char *[]){ "-an", "--state", "established", "--port", "6000", NULL },
+		      "filter_state_port");
 	expect_golden((const char *[]){ "-anp", "tcpv6", NULL }, "anp_tcpv6");
 	expect_golden((const char *[]){ "-an", "--summary", NULL }, "summary");
 	expect_golden((const char *[]){ "-an", "--state", "established", "--port", "6000", NULL },
@@ -329,6 +341,11 @@ START_TEST(json_rows)
 		{ "TCPv6", "::1", "6000", "::", "0", "LISTENING", false },
 		{ "TCPv6", "::1", "6000", "::1", "40002", "ESTABLISHED", false },
 		{ "TCPv6", "::1", "40002", "::1", "6000", "ESTABLISHED", false },
+		/* UDP objects carry the local end and the owner only. */
+		{ "UDP", "0.0.0.0", "5353", NULL, NULL, NULL, false },
+		{ "UDP", "0.0.0.0", "5355", NULL, NULL, NULL, false },
+		{ "UDPv6", "::", "5355", NULL, NULL, NULL, false },
+		{ "UDPv6", "::1", "5354", NULL, NULL, NULL, false },
 	};
 	size_t nwant = sizeof(want) / sizeof(want[0]), lines = 0;
 	char *save = NULL;
@@ -339,6 +356,22 @@ START_TEST(json_rows)
 		ck_assert(json_field(line, "proto", proto, sizeof(proto)));
 		ck_assert(json_field(line, "local_address", la, sizeof(la)));
 		ck_assert(json_field(line, "local_port", lp, sizeof(lp)));
+		if (strncmp(proto, "UDP", 3) == 0) {
+			ck_assert(json_field(line, "pid", p, sizeof(p)));
+			ck_assert(json_field(line, "local_scope_id", ls, sizeof(ls)));
+			ck_assert_str_eq(p, pid);
+			ck_assert_str_eq(ls, "0");
+			ck_assert(!json_field(line, "state", st, sizeof(st)));
+			ck_assert(!json_field(line, "remote_address", ra, sizeof(ra)));
+			bool hit = false;
+			for (size_t i = 0; i < nwant && !hit; i++)
+				if (!want[i].seen && !want[i].state &&
+				    strcmp(want[i].proto, proto) == 0 &&
+				    strcmp(want[i].la, la) == 0 && strcmp(want[i].lp, lp) == 0)
+					hit = want[i].seen = true;
+			ck_assert_msg(hit, "unexpected row %s", line);
+			continue;
+		}
 		ck_assert(json_field(line, "remote_address", ra, sizeof(ra)));
 		ck_assert(json_field(line, "remote_port", rp, sizeof(rp)));
 		ck_assert(json_field(line, "state", st, sizeof(st)));
@@ -350,7 +383,7 @@ START_TEST(json_rows)
 		ck_assert_str_eq(rs, "0");
 		bool matched = false;
 		for (size_t i = 0; i < nwant && !matched; i++) {
-			if (!want[i].seen && strcmp(want[i].proto, proto) == 0 &&
+			if (!want[i].seen && want[i].state && strcmp(want[i].proto, proto) == 0 &&
 			    strcmp(want[i].la, la) == 0 && strcmp(want[i].lp, lp) == 0 &&
 			    strcmp(want[i].ra, ra) == 0 && strcmp(want[i].rp, rp) == 0 &&
 			    strcmp(want[i].state, st) == 0)
@@ -380,6 +413,34 @@ START_TEST(statistics_display)
 	ck_assert(exited(&r, 0));
 	ck_assert_ptr_nonnull(strstr(r.out, "TCP Statistics for IPv4"));
 	ck_assert_ptr_nonnull(strstr(r.out, "TCP Statistics for IPv6"));
+	ck_assert_ptr_nonnull(strstr(r.out, "UDP Statistics for IPv4"));
+	ck_assert_ptr_nonnull(strstr(r.out, "UDP Statistics for IPv6"));
+	result_free(&r);
+	/* Three IPv4 datagrams, sent and received, in this fresh namespace. */
+	struct tt_ep to = tt_ep4("127.0.0.1", 5353);
+	int snd = tt_udp_sendto(AF_INET, &to);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(5353) };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(sendto(snd, "x", 1, 0, (struct sockaddr *)&sa, sizeof(sa)), 1);
+	for (int i = 0; i < 3; i++) {
+		char b;
+		ck_assert_int_eq(recv(fds[7], &b, 1, 0), 1);
+	}
+	close(snd);
+	r = run((const char *[]){ "-s", "-p", "UDP", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert_ptr_nonnull(strstr(r.out, "\nUDP Statistics for IPv4\n\n"));
+	ck_assert_ptr_null(strstr(r.out, "IPv6"));
+	ck_assert_ptr_null(strstr(r.out, "TCP"));
+	ck_assert_ptr_nonnull(strstr(r.out, "  Datagrams Received                  = 3\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "  Datagrams Sent                      = 3\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "  No Ports                            = 0\n"));
+	result_free(&r);
+	r = run((const char *[]){ "-s", "-p", "UDPv6", NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert_ptr_nonnull(strstr(r.out, "\nUDP Statistics for IPv6\n\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "  Datagrams Sent                      = 0\n"));
 	result_free(&r);
 }
 END_TEST
@@ -415,6 +476,24 @@ START_TEST(owning_executables)
 	}
 	ck_assert_int_eq(rows, 4);
 	result_free(&r);
+	/* UDP rows through GetOwnerModuleFromUdpEntry/Udp6Entry. */
+	for (int v6 = 0; v6 < 2; v6++) {
+		r = run((const char *[]){ "-anbo", "-p", v6 ? "udpv6" : "udp", NULL });
+		ck_assert(exited(&r, 0));
+		save = NULL;
+		rows = 0;
+		for (char *line = strtok_r(r.out, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (strncmp(line, "  UDP ", 6) != 0)
+				continue;
+			rows++;
+			char *next = strtok_r(NULL, "\n", &save);
+			ck_assert_ptr_nonnull(next);
+			ck_assert_str_eq(next, mine);
+		}
+		ck_assert_int_eq(rows, 2);
+		result_free(&r);
+	}
 }
 END_TEST
 
@@ -546,7 +625,7 @@ START_TEST(command_line_errors)
 {
 	const char *const cases[][4] = {
 		{ "-x" },		       { "-z" },		   { "--bogus" },
-		{ "-p" },		       { "-p", "UDP" },	   { "-p", "udpv6" },
+		{ "-p" },		       { "-p", "UDP4" },	   { "-p", "udp6" },
 		{ "-p", "icmp" },	       { "-an", "-p", "tcp", "-p" }, { "banana" },
 		{ "0" },		       { "-1" },		   { "5", "6" },
 		{ "99999999999" },	       { "--state", "BOGUS" },	   { "--state" },
@@ -659,9 +738,8 @@ START_TEST(interrupted_interval_display)
 	static char acc[1 << 16];
 	size_t len = 0;
 	/* Wait for the second display, then interrupt during the pause. */
-	ck_assert_ptr_nonnull(read_until(p.out, "[::1]:40002            [::1]:6000             "
-						"ESTABLISHED\n\nActive",
-					 acc, &len, sizeof(acc)));
+	ck_assert_ptr_nonnull(read_until(p.out, "[::1]:5354             *:*\n\nActive", acc, &len,
+					 sizeof(acc)));
 	kill(p.pid, SIGINT);
 	int st;
 	ck_assert_int_eq(waitpid(p.pid, &st, 0), p.pid);
@@ -708,6 +786,14 @@ START_TEST(watch_prints_changes)
 	close(sfd);
 	ck_assert_ptr_nonnull(read_until(p.out, "- TCP    127.0.0.1:5000         127.0.0.1:40003", acc,
 					 &len, sizeof(acc)));
+	/* A UDP endpoint comes and goes too. */
+	struct tt_ep u = tt_ep4("127.0.0.1", 5399);
+	int ufd = tt_udp_bind(&u, -1);
+	ck_assert_ptr_nonnull(read_until(p.out, "+ UDP    127.0.0.1:5399         *:*", acc, &len,
+					 sizeof(acc)));
+	close(ufd);
+	ck_assert_ptr_nonnull(read_until(p.out, "- UDP    127.0.0.1:5399         *:*", acc, &len,
+					 sizeof(acc)));
 	kill(p.pid, SIGINT);
 	int st;
 	ck_assert_int_eq(waitpid(p.pid, &st, 0), p.pid);

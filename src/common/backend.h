@@ -2,8 +2,8 @@
  * backend.h - the one internal interface between the front end (src/common)
  * and the per-OS backends (src/linux, src/bsd).
  *
- * A call runs in two steps.  tt_backend_collect() hands every TCP socket of
- * the requested kind to the front end's collector, one tt_conn at a time.
+ * A call runs in two steps.  tt_backend_collect() hands every socket of
+ * the requested protocol and kind to the front end's collector, one tt_conn at a time.
  * If the call returns owners and the caller's buffer is large enough, the
  * front end then builds an owner query from the rows it kept and asks
  * tt_backend_owners() to fill in the owning PIDs.  Backends that learn the
@@ -22,6 +22,7 @@
 #include "conn.h"
 
 struct tt_request {
+	unsigned proto; /* TT_PROTO_*: which sockets (UDP: states is TT_STATES_ALL) */
 	unsigned table; /* TT_TABLE_V4 or TT_TABLE_V6: the table being built */
 	unsigned states; /* TT_STATES_*: which rows are wanted */
 	/* The call may return rows with owners (it returns owners and the
@@ -132,5 +133,14 @@ struct tt_tcp_info {
  * -EOPNOTSUPP when the platform has no per-connection counters, -ENOMEM,
  * or another -errno. */
 int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out);
+
+/* The kernel's UDP counters (RFC 4113 udp group) for family. */
+struct tt_udp_mib {
+	uint64_t in_datagrams, no_ports, in_errors, out_datagrams;
+};
+
+/* Returns 0, -EOPNOTSUPP where the platform has no UDP source yet, or
+ * another -errno. */
+int tt_backend_udp_mib(int family, struct tt_udp_mib *out);
 
 #endif /* TT_BACKEND_H */

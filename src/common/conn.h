@@ -12,8 +12,9 @@
 
 /* tt_conn.flags */
 enum {
-	/* An IPv6 listener on the unspecified address that also accepts IPv4
-	 * (IPV6_V6ONLY off): it belongs to both tables (SPEC §5). */
+	/* An IPv6 socket on the unspecified address that also accepts IPv4
+	 * (IPV6_V6ONLY off): a TCP listener or any UDP socket.  It belongs to
+	 * both tables (SPEC §5, §10). */
 	TT_CONN_DUALSTACK = 1u << 0,
 	/* The backend already filled pid (BSD kern.file join); no owner scan. */
 	TT_CONN_PID_KNOWN = 1u << 1,
@@ -21,7 +22,7 @@ enum {
 
 struct tt_conn {
 	uint8_t family; /* AF_INET or AF_INET6, as the kernel holds the socket */
-	uint8_t state; /* MIB_TCP_STATE_* (already mapped) */
+	uint8_t state; /* MIB_TCP_STATE_* (already mapped); 0 for UDP */
 	uint8_t flags; /* TT_CONN_* */
 	uint8_t laddr[16]; /* network order; IPv4 uses the first 4 bytes */
 	uint8_t raddr[16];
@@ -33,6 +34,10 @@ struct tt_conn {
 	uint32_t pid; /* owner, when TT_CONN_PID_KNOWN */
 	uint64_t cookie; /* unique socket identity, for removing duplicates */
 };
+
+/* The transport protocol of a table (SPEC §10: UDP goes through the same
+ * machinery as TCP).  A UDP connection has no state: its state field is 0. */
+enum { TT_PROTO_TCP = 0, TT_PROTO_UDP = 1, TT_PROTO_COUNT };
 
 /* Which tables a connection belongs to. */
 enum { TT_TABLE_V4 = 1u << 0, TT_TABLE_V6 = 1u << 1 };

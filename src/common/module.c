@@ -1,6 +1,6 @@
 /*
- * module.c - GetOwnerModuleFromTcpEntry and GetOwnerModuleFromTcp6Entry
- * (SPEC §8): the owning process's executable name and path as WCHAR
+ * module.c - GetOwnerModuleFromTcpEntry, GetOwnerModuleFromTcp6Entry and
+ * their UDP twins (SPEC §8, §10): the owning process's executable name and path as WCHAR
  * strings placed in the caller's buffer after a
  * TCPIP_OWNER_MODULE_BASIC_INFO.
  */
@@ -122,5 +122,27 @@ TT_API DWORD WINAPI GetOwnerModuleFromTcp6Entry(PMIB_TCP6ROW_OWNER_MODULE pTcpEn
 		return ERROR_INVALID_PARAMETER;
 	return owner_module(pTcpEntry, offsetof(MIB_TCP6ROW_OWNER_MODULE, dwOwningPid),
 			    offsetof(MIB_TCP6ROW_OWNER_MODULE, OwningModuleInfo), Class, pBuffer,
+			    pdwSize);
+}
+
+TT_API DWORD WINAPI GetOwnerModuleFromUdpEntry(PMIB_UDPROW_OWNER_MODULE pUdpEntry,
+					       TCPIP_OWNER_MODULE_INFO_CLASS Class, PVOID pBuffer,
+					       PDWORD pdwSize)
+{
+	if (!pUdpEntry)
+		return ERROR_INVALID_PARAMETER;
+	return owner_module(pUdpEntry, offsetof(MIB_UDPROW_OWNER_MODULE, dwOwningPid),
+			    offsetof(MIB_UDPROW_OWNER_MODULE, OwningModuleInfo), Class, pBuffer,
+			    pdwSize);
+}
+
+TT_API DWORD WINAPI GetOwnerModuleFromUdp6Entry(PMIB_UDP6ROW_OWNER_MODULE pUdpEntry,
+						TCPIP_OWNER_MODULE_INFO_CLASS Class, PVOID pBuffer,
+						PDWORD pdwSize)
+{
+	if (!pUdpEntry)
+		return ERROR_INVALID_PARAMETER;
+	return owner_module(pUdpEntry, offsetof(MIB_UDP6ROW_OWNER_MODULE, dwOwningPid),
+			    offsetof(MIB_UDP6ROW_OWNER_MODULE, OwningModuleInfo), Class, pBuffer,
 			    pdwSize);
 }

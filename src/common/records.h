@@ -26,7 +26,7 @@ enum {
 
 struct tt_rec_head {
 	uint32_t owner; /* owner key until TT_REC_OWNED, then the PID */
-	uint8_t state; /* MIB_TCP_STATE_* */
+	uint8_t state; /* MIB_TCP_STATE_*; 0 for UDP */
 	uint8_t flags; /* TT_REC_* */
 	uint16_t lport; /* host order */
 	uint32_t cookie_lo, cookie_hi;
@@ -64,6 +64,7 @@ struct rec_ops;
 
 /* The records of one call. */
 struct tt_snapshot {
+	unsigned proto; /* TT_PROTO_* */
 	unsigned table; /* TT_TABLE_V4 or TT_TABLE_V6 */
 	const struct rec_ops *ops;
 	size_t rec_size;

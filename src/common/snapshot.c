@@ -56,23 +56,26 @@ static uint32_t v4_of(const struct tt_conn *c, const uint8_t a[16])
 	return tt_addr6_is_v4mapped(a) ? load_be32(a + 12) : 0;
 }
 
-static void rec4_from_conn(void *rec, const struct tt_conn *c)
+/* peer: the record keeps the remote end.  TCP listeners have none, and UDP
+ * rows show none (SPEC §10), so that all UDP sockets on one local endpoint
+ * form one run, ordered by cookie. */
+static void rec4_from_conn(void *rec, const struct tt_conn *c, bool peer)
 {
 	struct tt_rec4 *r = rec;
 	put_head(&r->h, c);
 	r->laddr = v4_of(c, c->laddr);
-	r->raddr = c->state == MIB_TCP_STATE_LISTEN ? 0 : v4_of(c, c->raddr);
-	r->rport = c->state == MIB_TCP_STATE_LISTEN ? 0 : ntohs(c->rport);
+	r->raddr = peer ? v4_of(c, c->raddr) : 0;
+	r->rport = peer ? ntohs(c->rport) : 0;
 	r->pad = 0;
 }
 
-static void rec6_from_conn(void *rec, const struct tt_conn *c)
+static void rec6_from_conn(void *rec, const struct tt_conn *c, bool peer)
 {
 	struct tt_rec6 *r = rec;
 	put_head(&r->h, c);
 	memcpy(r->laddr, c->laddr, 16);
 	r->lscope = c->lscope;
-	if (c->state == MIB_TCP_STATE_LISTEN) {
+	if (!peer) {
 		memset(r->raddr, 0, 16);
 		r->rscope = 0;
 		r->rport = 0;
@@ -191,7 +194,7 @@ typedef void merge_fn(void *const *runs, const size_t *lens, size_t k,
 
 struct rec_ops {
 	size_t size;
-	void (*from_conn)(void *rec, const struct tt_conn *c);
+	void (*from_conn)(void *rec, const struct tt_conn *c, bool peer);
 	void (*sort)(void *recs, size_t n);
 	merge_fn *merge; /* sorted runs, merged in the order of SPEC §6 */
 	bool (*same_tuple)(const void *a, const void *b);
@@ -213,9 +216,9 @@ struct tt_collector {
 	unsigned states;
 };
 
-/* Which tables a connection belongs to (SPEC §5): IPv4 sockets and IPv6
- * sockets on a v4-mapped local address are IPv4 rows; a dual-stack listener
- * is a row of both tables. */
+/* Which tables a connection belongs to (SPEC §5, §10): IPv4 sockets and IPv6
+ * sockets on a v4-mapped local address are IPv4 rows; a dual-stack socket
+ * (TCP listener or UDP socket on [::]) is a row of both tables. */
 static unsigned conn_tables(const struct tt_conn *c)
 {
 	if (c->family == AF_INET)
@@ -239,8 +242,10 @@ int tt_collector_add(struct tt_collector *col, const struct tt_conn *c)
 	struct tt_snapshot *s = col->snap;
 	if (!(conn_tables(c) & s->table))
 		return 0;
-	unsigned cls = c->state == MIB_TCP_STATE_LISTEN ? TT_STATES_LISTEN : TT_STATES_CONNECTIONS;
-	if (!(cls & col->states))
+	/* UDP has no listeners: every UDP row is in every UDP table. */
+	bool listen = s->proto == TT_PROTO_TCP && c->state == MIB_TCP_STATE_LISTEN;
+	unsigned cls = listen ? TT_STATES_LISTEN : TT_STATES_CONNECTIONS;
+	if (s->proto == TT_PROTO_TCP && !(cls & col->states))
 		return 0;
 
 	if ((s->n & (TT_CHUNK_RECS - 1)) == 0) {
@@ -257,7 +262,10 @@ int tt_collector_add(struct tt_collector *col, const struct tt_conn *c)
 		if (!s->chunks[c_idx])
 			return -ENOMEM;
 	}
-	s->ops->from_conn(tt_snapshot_head(s, s->n), c);
+	struct tt_rec_head *h = tt_snapshot_head(s, s->n);
+	s->ops->from_conn(h, c, s->proto == TT_PROTO_TCP && !listen);
+	if (s->proto != TT_PROTO_TCP)
+		h->state = 0; /* UDP rows have no state; ties go by cookie */
 	s->n++;
 	return 0;
 }
@@ -462,6 +470,7 @@ static int dedupe(struct tt_snapshot *s)
 int tt_snapshot_take(struct tt_snapshot *s, const struct tt_request *req)
 {
 	memset(s, 0, sizeof(*s));
+	s->proto = req->proto;
 	s->table = req->table;
 	s->ops = req->table == TT_TABLE_V4 ? &ops4 : &ops6;
 	s->rec_size = s->ops->size;

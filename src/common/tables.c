@@ -178,32 +178,142 @@ static void emit_tcp6row_module(unsigned char *dst, const void *rec,
 	memcpy(dst, &row, sizeof(row));
 }
 
-#define LAYOUT(which, type, row, owners, module, emit) \
-	{ which, offsetof(type, table), sizeof(row), owners, module, emit }
+/* ---- UDP rows: the local end and the owner only (SPEC §10).  Rows with
+ * padding (the OWNER_MODULE ones) are zeroed first, so that no byte of the
+ * library's stack reaches the caller. */
 
-const struct tt_layout tt_layout_tcp =
-	LAYOUT(TT_TABLE_V4, MIB_TCPTABLE, MIB_TCPROW, false, false, emit_tcprow);
-const struct tt_layout tt_layout_tcp2 =
-	LAYOUT(TT_TABLE_V4, MIB_TCPTABLE2, MIB_TCPROW2, true, false, emit_tcprow2);
-const struct tt_layout tt_layout_tcp6 =
-	LAYOUT(TT_TABLE_V6, MIB_TCP6TABLE, MIB_TCP6ROW, false, false, emit_tcp6row);
-const struct tt_layout tt_layout_tcp6_2 =
-	LAYOUT(TT_TABLE_V6, MIB_TCP6TABLE2, MIB_TCP6ROW2, true, false, emit_tcp6row2);
+static void emit_udprow(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
+{
+	(void)snap;
+	const struct tt_rec4 *r = rec;
+	MIB_UDPROW row = { htonl(r->laddr), htons(r->h.lport) };
+	memcpy(dst, &row, sizeof(row));
+}
 
-/* GetExtendedTcpTable's layouts: [family][BASIC, OWNER_PID, OWNER_MODULE]. */
-static const struct tt_layout extended_v4[3] = {
-	LAYOUT(TT_TABLE_V4, MIB_TCPTABLE, MIB_TCPROW, false, false, emit_tcprow),
-	LAYOUT(TT_TABLE_V4, MIB_TCPTABLE_OWNER_PID, MIB_TCPROW_OWNER_PID, true, false,
-	       emit_tcprow_pid),
-	LAYOUT(TT_TABLE_V4, MIB_TCPTABLE_OWNER_MODULE, MIB_TCPROW_OWNER_MODULE, true, true,
-	       emit_tcprow_module),
+static void emit_udprow_pid(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
+{
+	(void)snap;
+	const struct tt_rec4 *r = rec;
+	MIB_UDPROW_OWNER_PID row = { htonl(r->laddr), htons(r->h.lport), pid_of(&r->h) };
+	memcpy(dst, &row, sizeof(row));
+}
+
+/* SpecificPortBind (dwFlags bit 0) stays 0: no backend can tell an
+ * explicitly bound port from one the kernel chose (SPEC §10). */
+static void emit_udprow_module(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
+{
+	const struct tt_rec4 *r = rec;
+	MIB_UDPROW_OWNER_MODULE row;
+	memset(&row, 0, sizeof(row));
+	row.dwLocalAddr = htonl(r->laddr);
+	row.dwLocalPort = htons(r->h.lport);
+	row.dwOwningPid = pid_of(&r->h);
+	put_module_info(snap, row.dwOwningPid, &row.liCreateTimestamp, row.OwningModuleInfo);
+	memcpy(dst, &row, sizeof(row));
+}
+
+/* The IPv6 columns every UDP6 row starts with. */
+struct udp6_addrs {
+	UCHAR laddr[16];
+	DWORD lscope, lport;
 };
-static const struct tt_layout extended_v6[3] = {
-	{ 0 }, /* IPv6 BASIC: ERROR_NOT_SUPPORTED, as documented */
-	LAYOUT(TT_TABLE_V6, MIB_TCP6TABLE_OWNER_PID, MIB_TCP6ROW_OWNER_PID, true, false,
-	       emit_tcp6row_pid),
-	LAYOUT(TT_TABLE_V6, MIB_TCP6TABLE_OWNER_MODULE, MIB_TCP6ROW_OWNER_MODULE, true, true,
-	       emit_tcp6row_module),
+_Static_assert(sizeof(struct udp6_addrs) == sizeof(MIB_UDP6ROW), "udp6 prefix");
+_Static_assert(sizeof(struct udp6_addrs) == offsetof(MIB_UDP6ROW_OWNER_PID, dwOwningPid),
+	       "udp6 prefix");
+_Static_assert(sizeof(struct udp6_addrs) == offsetof(MIB_UDP6ROW_OWNER_MODULE, dwOwningPid),
+	       "udp6 prefix");
+
+static struct udp6_addrs udp6_addrs(const struct tt_rec6 *r)
+{
+	struct udp6_addrs a;
+	memcpy(a.laddr, r->laddr, 16);
+	a.lscope = r->lscope;
+	a.lport = htons(r->h.lport);
+	return a;
+}
+
+static void emit_udp6row(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
+{
+	(void)snap;
+	struct udp6_addrs a = udp6_addrs(rec);
+	memcpy(dst, &a, sizeof(a));
+}
+
+static void emit_udp6row_pid(unsigned char *dst, const void *rec, const struct tt_snapshot *snap)
+{
+	(void)snap;
+	const struct tt_rec6 *r = rec;
+	struct udp6_addrs a = udp6_addrs(r);
+	MIB_UDP6ROW_OWNER_PID row;
+	memcpy(&row, &a, sizeof(a));
+	row.dwOwningPid = pid_of(&r->h);
+	memcpy(dst, &row, sizeof(row));
+}
+
+static void emit_udp6row_module(unsigned char *dst, const void *rec,
+				const struct tt_snapshot *snap)
+{
+	const struct tt_rec6 *r = rec;
+	struct udp6_addrs a = udp6_addrs(r);
+	MIB_UDP6ROW_OWNER_MODULE row;
+	memset(&row, 0, sizeof(row));
+	memcpy(&row, &a, sizeof(a));
+	row.dwOwningPid = pid_of(&r->h);
+	put_module_info(snap, row.dwOwningPid, &row.liCreateTimestamp, row.OwningModuleInfo);
+	memcpy(dst, &row, sizeof(row));
+}
+
+#define LAYOUT(proto, which, type, row, owners, module, emit) \
+	{ proto, which, offsetof(type, table), sizeof(row), owners, module, emit }
+#define TCP TT_PROTO_TCP
+#define UDP TT_PROTO_UDP
+#define V4 TT_TABLE_V4
+#define V6 TT_TABLE_V6
+
+const struct tt_layout tt_layout_tcp = LAYOUT(TCP, V4, MIB_TCPTABLE, MIB_TCPROW, false, false,
+					      emit_tcprow);
+const struct tt_layout tt_layout_tcp2 = LAYOUT(TCP, V4, MIB_TCPTABLE2, MIB_TCPROW2, true, false,
+					       emit_tcprow2);
+const struct tt_layout tt_layout_tcp6 = LAYOUT(TCP, V6, MIB_TCP6TABLE, MIB_TCP6ROW, false, false,
+					       emit_tcp6row);
+const struct tt_layout tt_layout_tcp6_2 = LAYOUT(TCP, V6, MIB_TCP6TABLE2, MIB_TCP6ROW2, true,
+						 false, emit_tcp6row2);
+
+/* The row writers of GetExtended*Table, and of GetUdpTable/GetUdp6Table:
+ * [protocol][IPv4, IPv6][BASIC, OWNER_PID, OWNER_MODULE]. */
+static const struct tt_layout extended[TT_PROTO_COUNT][2][3] = {
+	[TCP] = {
+		{
+			LAYOUT(TCP, V4, MIB_TCPTABLE, MIB_TCPROW, false, false, emit_tcprow),
+			LAYOUT(TCP, V4, MIB_TCPTABLE_OWNER_PID, MIB_TCPROW_OWNER_PID, true, false,
+			       emit_tcprow_pid),
+			LAYOUT(TCP, V4, MIB_TCPTABLE_OWNER_MODULE, MIB_TCPROW_OWNER_MODULE, true,
+			       true, emit_tcprow_module),
+		},
+		{
+			{ 0 }, /* IPv6 BASIC: ERROR_NOT_SUPPORTED, as documented */
+			LAYOUT(TCP, V6, MIB_TCP6TABLE_OWNER_PID, MIB_TCP6ROW_OWNER_PID, true,
+			       false, emit_tcp6row_pid),
+			LAYOUT(TCP, V6, MIB_TCP6TABLE_OWNER_MODULE, MIB_TCP6ROW_OWNER_MODULE, true,
+			       true, emit_tcp6row_module),
+		},
+	},
+	[UDP] = {
+		{
+			LAYOUT(UDP, V4, MIB_UDPTABLE, MIB_UDPROW, false, false, emit_udprow),
+			LAYOUT(UDP, V4, MIB_UDPTABLE_OWNER_PID, MIB_UDPROW_OWNER_PID, true, false,
+			       emit_udprow_pid),
+			LAYOUT(UDP, V4, MIB_UDPTABLE_OWNER_MODULE, MIB_UDPROW_OWNER_MODULE, true,
+			       true, emit_udprow_module),
+		},
+		{
+			LAYOUT(UDP, V6, MIB_UDP6TABLE, MIB_UDP6ROW, false, false, emit_udp6row),
+			LAYOUT(UDP, V6, MIB_UDP6TABLE_OWNER_PID, MIB_UDP6ROW_OWNER_PID, true,
+			       false, emit_udp6row_pid),
+			LAYOUT(UDP, V6, MIB_UDP6TABLE_OWNER_MODULE, MIB_UDP6ROW_OWNER_MODULE, true,
+			       true, emit_udp6row_module),
+		},
+	},
 };
 
 /* ---- The sizing protocol (SPEC §4), shared by every table function. */
@@ -229,7 +339,7 @@ DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, UL
 	/* A buffer that cannot hold a row (the sizing call) gets no row, so
 	 * backends that read owners while collecting need not read them. */
 	bool can_fill = table && *size >= lay->header + lay->row_size;
-	struct tt_request req = { lay->table, states, lay->owners && can_fill };
+	struct tt_request req = { lay->proto, lay->table, states, lay->owners && can_fill };
 	struct tt_snapshot snap;
 	int err = tt_snapshot_take(&snap, &req);
 	if (err)
@@ -293,7 +403,16 @@ TT_API ULONG WINAPI GetTcp6Table2(PMIB_TCP6TABLE2 TcpTable, PULONG SizePointer, 
 }
 
 /* SPEC §4 step 1, then the shared protocol.  Reserved is ignored, as on
- * Windows. */
+ * Windows.  kind: BASIC, OWNER_PID or OWNER_MODULE. */
+static DWORD extended_get(unsigned proto, ULONG af, unsigned kind, unsigned states, PVOID table,
+			  PDWORD size)
+{
+	const struct tt_layout *lay = &extended[proto][af == AF_INET ? 0 : 1][kind];
+	if (!lay->emit)
+		return ERROR_NOT_SUPPORTED;
+	return tt_table_get(lay, states, table, size);
+}
+
 TT_API DWORD WINAPI GetExtendedTcpTable(PVOID pTcpTable, PDWORD pdwSize, BOOL bOrder, ULONG ulAf,
 					TCP_TABLE_CLASS TableClass, ULONG Reserved)
 {
@@ -306,9 +425,33 @@ TT_API DWORD WINAPI GetExtendedTcpTable(PVOID pTcpTable, PDWORD pdwSize, BOOL bO
 	unsigned cls = (unsigned)TableClass;
 	if (cls > TCP_TABLE_OWNER_MODULE_ALL)
 		return ERROR_INVALID_PARAMETER;
-	unsigned kind = cls / 3; /* BASIC, OWNER_PID, OWNER_MODULE */
-	if (ulAf == AF_INET6 && kind == 0)
-		return ERROR_NOT_SUPPORTED;
-	const struct tt_layout *lay = ulAf == AF_INET ? &extended_v4[kind] : &extended_v6[kind];
-	return tt_table_get(lay, class_states[cls % 3], pTcpTable, pdwSize);
+	return extended_get(TT_PROTO_TCP, ulAf, cls / 3, class_states[cls % 3], pTcpTable, pdwSize);
+}
+
+TT_API ULONG WINAPI GetUdpTable(PMIB_UDPTABLE UdpTable, PULONG SizePointer, BOOL Order)
+{
+	(void)Order;
+	return tt_table_get(&extended[UDP][0][UDP_TABLE_BASIC], TT_STATES_ALL, UdpTable,
+			    SizePointer);
+}
+
+TT_API ULONG WINAPI GetUdp6Table(PMIB_UDP6TABLE Udp6Table, PULONG SizePointer, BOOL Order)
+{
+	(void)Order;
+	return tt_table_get(&extended[UDP][1][UDP_TABLE_BASIC], TT_STATES_ALL, Udp6Table,
+			    SizePointer);
+}
+
+/* All six (family, class) pairs are valid (SPEC §10). */
+TT_API DWORD WINAPI GetExtendedUdpTable(PVOID pUdpTable, PDWORD pdwSize, BOOL bOrder, ULONG ulAf,
+					UDP_TABLE_CLASS TableClass, ULONG Reserved)
+{
+	(void)bOrder;
+	(void)Reserved;
+	if (ulAf != AF_INET && ulAf != AF_INET6)
+		return ERROR_INVALID_PARAMETER;
+	unsigned cls = (unsigned)TableClass;
+	if (cls > UDP_TABLE_OWNER_MODULE)
+		return ERROR_INVALID_PARAMETER;
+	return extended_get(TT_PROTO_UDP, ulAf, cls, TT_STATES_ALL, pUdpTable, pdwSize);
 }

@@ -13,6 +13,7 @@
 struct tt_snapshot;
 
 struct tt_layout {
+	unsigned proto; /* TT_PROTO_* */
 	unsigned table; /* TT_TABLE_V4 or TT_TABLE_V6 */
 	size_t header; /* offset of the first row: 4, or 8 for OWNER_MODULE */
 	size_t row_size;
@@ -22,7 +23,7 @@ struct tt_layout {
 };
 
 /* The sizing protocol of SPEC §4 for one table type.  states is a mask of
- * TT_STATES_* (the GetExtendedTcpTable class filter). */
+ * TT_STATES_* (the GetExtendedTcpTable class filter; TT_STATES_ALL for UDP). */
 DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, ULONG *size);
 
 /* The Win32 code for a negative errno from the snapshot or a backend. */

@@ -16,8 +16,13 @@ struct nlmsghdr;
 /* The MIB_TCP_STATE for a Linux TCP_* state (SPEC §5); 0 if unknown. */
 unsigned tt_linux_state(unsigned linux_state);
 
-/* The kernel idiag_states mask that covers the wanted TT_STATES_* classes. */
+/* The kernel idiag_states mask that covers the wanted TT_STATES_* classes
+ * of a TCP dump. */
 uint32_t tt_diag_state_mask(unsigned states);
+
+/* The same for a dump of protocol proto (TT_PROTO_*): a UDP socket is
+ * TCP_CLOSE, or TCP_ESTABLISHED once connected, and every one is wanted. */
+uint32_t tt_diag_proto_state_mask(unsigned proto, unsigned states);
 
 /* Walks the messages of a netlink datagram (pure).  On each call, sets
  * *msg and *len to the next message (header included) and returns 1; returns
@@ -56,9 +61,14 @@ int tt_diag_match(const struct tt_conn *row, const void *payload, size_t len,
 		  struct inet_diag_msg *m);
 
 /* Decodes the payload of one SOCK_DIAG_BY_FAMILY reply (struct inet_diag_msg
- * followed by attributes, len bytes).  Returns 1 when *out holds a
- * connection, 0 for a message to skip (not TCP/IP, unknown state), or
- * -EBADMSG when the payload is malformed. */
+ * followed by attributes, len bytes) of a dump of protocol proto
+ * (TT_PROTO_*).  Returns 1 when *out holds a connection, 0 for a message to
+ * skip (not IP, unknown state), or -EBADMSG when the payload is malformed.
+ * A UDP socket gets state 0, and TT_CONN_DUALSTACK when it sits on [::]
+ * without IPV6_V6ONLY (SPEC §10). */
+int tt_diag_decode_as(unsigned proto, const void *payload, size_t len, struct tt_conn *out);
+
+/* tt_diag_decode_as() for a TCP dump. */
 int tt_diag_decode(const void *payload, size_t len, struct tt_conn *out);
 
 /* Reads the counters of one connection from its reply (payload, len

@@ -68,6 +68,13 @@ uint32_t tt_diag_state_mask(unsigned states)
 	return mask;
 }
 
+uint32_t tt_diag_proto_state_mask(unsigned proto, unsigned states)
+{
+	if (proto == TT_PROTO_UDP)
+		return 1u << LX_TCP_ESTABLISHED | 1u << LX_TCP_CLOSE;
+	return tt_diag_state_mask(states);
+}
+
 int tt_nl_next(const unsigned char *buf, size_t size, size_t *offset, const struct nlmsghdr **msg)
 {
 	size_t at = *offset;
@@ -186,7 +193,7 @@ int tt_diag_match(const struct tt_conn *row, const void *payload, size_t len,
 	return 1;
 }
 
-/* Reads the IPV6_V6ONLY flag the kernel attaches to IPv6 listeners.
+/* Reads the IPV6_V6ONLY flag the kernel attaches to IPv6 sockets.
  * Returns -1 when absent, -EBADMSG (< -1) when the attributes are malformed. */
 static int find_v6only(const unsigned char *p, size_t len)
 {
@@ -207,7 +214,7 @@ static int find_v6only(const unsigned char *p, size_t len)
 	return v6only;
 }
 
-int tt_diag_decode(const void *payload, size_t len, struct tt_conn *out)
+int tt_diag_decode_as(unsigned proto, const void *payload, size_t len, struct tt_conn *out)
 {
 	struct inet_diag_msg m;
 	if (len < sizeof(m))
@@ -215,8 +222,11 @@ int tt_diag_decode(const void *payload, size_t len, struct tt_conn *out)
 	memcpy(&m, payload, sizeof(m));
 	if (m.idiag_family != AF_INET && m.idiag_family != AF_INET6)
 		return 0;
-	unsigned state = tt_linux_state(m.idiag_state);
-	if (state == 0)
+	bool udp = proto == TT_PROTO_UDP;
+	/* A UDP socket is CLOSE, or ESTABLISHED when connected: no row state. */
+	unsigned state = udp ? 0 : tt_linux_state(m.idiag_state);
+	if (udp ? (m.idiag_state != LX_TCP_CLOSE && m.idiag_state != LX_TCP_ESTABLISHED)
+		: state == 0)
 		return 0;
 
 	memset(out, 0, sizeof(*out));
@@ -237,7 +247,8 @@ int tt_diag_decode(const void *payload, size_t len, struct tt_conn *out)
 			out->lscope = m.id.idiag_if;
 		if (tt_addr6_needs_scope(out->raddr))
 			out->rscope = m.id.idiag_if;
-		if (state == MIB_TCP_STATE_LISTEN && tt_addr6_is_unspecified(out->laddr)) {
+		/* Dual-stack: a TCP listener, or any UDP socket, on [::]. */
+		if ((udp || state == MIB_TCP_STATE_LISTEN) && tt_addr6_is_unspecified(out->laddr)) {
 			int v6only = find_v6only((const unsigned char *)payload + sizeof(m),
 						 len - sizeof(m));
 			if (v6only < -1)
@@ -247,4 +258,9 @@ int tt_diag_decode(const void *payload, size_t len, struct tt_conn *out)
 		}
 	}
 	return 1;
+}
+
+int tt_diag_decode(const void *payload, size_t len, struct tt_conn *out)
+{
+	return tt_diag_decode_as(TT_PROTO_TCP, payload, len, out);
 }

@@ -38,14 +38,15 @@ struct tt_diag_reader {
 	void *data;
 };
 
-/* Dumps the TCP sockets of family in the kernel states `states` (an
+/* Dumps the sockets of protocol (IPPROTO_TCP or IPPROTO_UDP) and family in
+ * the kernel states `states` (an
  * idiag_states mask), asking for the extensions `ext` (an idiag_ext mask)
  * and, when filter is not NULL, running the bytecode filter (flen bytes) in
  * the kernel.  Restarts a dump the kernel flagged as interrupted or whose
  * messages were lost, a bounded number of times (then -EAGAIN).  Returns 0
  * or -errno. */
-int tt_diag_dump(struct tt_diag_sock *s, int family, uint32_t states, uint8_t ext,
-		 const void *filter, size_t flen, const struct tt_diag_reader *rd);
+int tt_diag_dump(struct tt_diag_sock *s, uint8_t protocol, int family, uint32_t states,
+		 uint8_t ext, const void *filter, size_t flen, const struct tt_diag_reader *rd);
 
 /* Asks for the one socket the kernel's own hash lookup finds for id (its
  * 4-tuple, idiag_if as the device, the cookie or INET_DIAG_NOCOOKIE), with

@@ -4,6 +4,7 @@
  * incoming SYN would; a dump with an exact filter does not.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
@@ -76,10 +77,10 @@ int tt_lookup_exact(struct tt_diag_sock *s, struct tt_lookup *q)
 		q->found = 0;
 	}
 	if (q->row->family == AF_INET) {
-		err = tt_diag_dump(s, AF_INET, states, q->ext, filter, flen, &rd);
+		err = tt_diag_dump(s, IPPROTO_TCP, AF_INET, states, q->ext, filter, flen, &rd);
 		ctx.base = q->found;
 	}
 	if (!err)
-		err = tt_diag_dump(s, AF_INET6, states, q->ext, filter, flen, &rd);
+		err = tt_diag_dump(s, IPPROTO_TCP, AF_INET6, states, q->ext, filter, flen, &rd);
 	return err;
 }

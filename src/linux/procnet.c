@@ -1,8 +1,9 @@
 /*
- * procnet.c - the fallback connection source: the tcp and tcp6 files of the
- * calling thread's network namespace (/proc/thread-self/net, which is what
- * sock_diag answers for; /proc/net is the main thread's), read in fixed
- * pieces (never the whole file at once) and parsed line by line.
+ * procnet.c - the fallback connection source: the tcp and tcp6 files (udp
+ * and udp6 for UDP) of the calling thread's network namespace
+ * (/proc/thread-self/net, which is what sock_diag answers for; /proc/net is
+ * the main thread's), read in fixed pieces (never the whole file at once)
+ * and parsed line by line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,7 @@
 #define PORT_BITMAP ((size_t)65536 / 8)
 
 struct ctx {
+	unsigned proto; /* TT_PROTO_* */
 	struct tt_collector *col;
 	int family;
 	unsigned char *v4_listening; /* bitmap by port, while reading tcp */
@@ -35,11 +37,12 @@ struct ctx {
 static int on_line(const char *line, size_t len, struct ctx *x)
 {
 	struct tt_conn c;
-	int r = tt_procnet_parse_line(line, len, x->family, &c);
+	int r = tt_procnet_parse_line_as(x->proto, line, len, x->family, &c);
 	if (r <= 0)
 		return r;
 	uint16_t port = ntohs(c.lport);
-	if (c.state == MIB_TCP_STATE_LISTEN) {
+	/* A UDP socket holds its port as a TCP listener does. */
+	if (x->proto == TT_PROTO_UDP || c.state == MIB_TCP_STATE_LISTEN) {
 		if (x->v4_listening)
 			x->v4_listening[port / 8] |= (unsigned char)(1u << (port % 8));
 		/* /proc/net/tcp6 does not show IPV6_V6ONLY: a [::]:p listener
@@ -112,12 +115,13 @@ static int collect(int dir, const struct tt_request *req, char *buf, struct tt_c
 {
 	unsigned char *ports = (unsigned char *)buf + PIECE;
 	memset(ports, 0, PORT_BITMAP);
-	struct ctx x = { .col = col };
+	struct ctx x = { .proto = req->proto, .col = col };
+	bool udp = req->proto == TT_PROTO_UDP;
 	int err = 0;
 	if (req->table & TT_TABLE_V4) {
 		x.family = AF_INET;
 		x.v4_listening = ports;
-		err = read_lines(dir, "tcp", buf, &x);
+		err = read_lines(dir, udp ? "udp" : "tcp", buf, &x);
 		x.v4_listening = NULL;
 		x.v4_listeners = ports;
 		if (!err)
@@ -125,7 +129,7 @@ static int collect(int dir, const struct tt_request *req, char *buf, struct tt_c
 	}
 	if (!err) {
 		x.family = AF_INET6;
-		err = read_lines(dir, "tcp6", buf, &x);
+		err = read_lines(dir, udp ? "udp6" : "tcp6", buf, &x);
 		/* Without IPv6 there is no tcp6: an IPv4 table is still whole. */
 		if (err == -ENOENT && (req->table & TT_TABLE_V4))
 			err = 0;

@@ -1,5 +1,6 @@
 /*
- * procnet_parse.c - lines of /proc/net/tcp and /proc/net/tcp6:
+ * procnet_parse.c - lines of /proc/net/tcp and /proc/net/tcp6 (and of
+ * /proc/net/udp and udp6, which have the same columns):
  *    sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
  *     0: 0100007F:1388 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 ...
  * Addresses are the kernel's 32-bit words printed with %08X (so their
@@ -115,7 +116,8 @@ static uint64_t identity(const struct tt_conn *c)
 	return h | (1ull << 63);
 }
 
-int tt_procnet_parse_line(const char *line, size_t len, int family, struct tt_conn *out)
+int tt_procnet_parse_line_as(unsigned proto, const char *line, size_t len, int family,
+			     struct tt_conn *out)
 {
 	struct tok t[10];
 	size_t n = split(line, len, t, 10);
@@ -130,11 +132,22 @@ int tt_procnet_parse_line(const char *line, size_t len, int family, struct tt_co
 	    !endpoint(&t[2], family, out->raddr, &out->rport) || t[3].len != 2 ||
 	    !hex_u32(t[3].p, 2, &st) || !dec_u32(&t[9], &inode))
 		return -EBADMSG;
-	unsigned state = tt_linux_state(st);
-	if (state == 0)
-		return -EBADMSG;
-	out->state = (uint8_t)state;
+	if (proto == TT_PROTO_UDP) {
+		/* TCP_CLOSE (7), or TCP_ESTABLISHED (1) once connected. */
+		if (st != 7 && st != 1)
+			return -EBADMSG;
+	} else {
+		unsigned state = tt_linux_state(st);
+		if (state == 0)
+			return -EBADMSG;
+		out->state = (uint8_t)state;
+	}
 	out->owner_key = inode;
 	out->cookie = identity(out);
 	return 1;
+}
+
+int tt_procnet_parse_line(const char *line, size_t len, int family, struct tt_conn *out)
+{
+	return tt_procnet_parse_line_as(TT_PROTO_TCP, line, len, family, out);
 }

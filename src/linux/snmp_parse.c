@@ -1,7 +1,9 @@
 /*
- * snmp_parse.c - the Tcp: lines of /proc/net/snmp:
+ * snmp_parse.c - the Tcp: and Udp: lines of /proc/net/snmp:
  *   Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens ...
  *   Tcp: 1 200 120000 -1 12 7 ...
+ * and the Udp6 lines of /proc/net/snmp6, one counter a line:
+ *   Udp6InDatagrams                 	12
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -121,4 +123,63 @@ int tt_parse_snmp_tcp(const char *buf, size_t len, struct tt_tcp_mib *out)
 	}
 	/* A header without the RFC's first four columns is not the Tcp group. */
 	return seen == 15 ? 0 : -EBADMSG;
+}
+
+/* The RFC 4113 counters by their /proc names (prefix stripped). */
+static bool udp_counter(const struct line *n, uint64_t u, struct tt_udp_mib *out, unsigned *seen)
+{
+	if (name_is(n, "InDatagrams"))
+		out->in_datagrams = u, *seen |= 1;
+	else if (name_is(n, "NoPorts"))
+		out->no_ports = u;
+	else if (name_is(n, "InErrors"))
+		out->in_errors = u;
+	else if (name_is(n, "OutDatagrams"))
+		out->out_datagrams = u, *seen |= 2;
+	else
+		return false;
+	return true;
+}
+
+int tt_parse_snmp_udp(const char *buf, size_t len, struct tt_udp_mib *out)
+{
+	size_t at = 0;
+	struct line names, values, n, v;
+	if (!find_line(buf, len, &at, "Udp:", &names) || !find_line(buf, len, &at, "Udp:", &values))
+		return -EBADMSG;
+	memset(out, 0, sizeof(*out));
+	unsigned seen = 0;
+	while (next_token(&names, &n)) {
+		int64_t x;
+		if (!next_token(&values, &v) || !parse_i64(&v, &x))
+			return -EBADMSG;
+		udp_counter(&n, (uint64_t)x, out, &seen);
+	}
+	return seen == 3 ? 0 : -EBADMSG;
+}
+
+int tt_parse_snmp6_udp(const char *buf, size_t len, struct tt_udp_mib *out)
+{
+	size_t at = 0;
+	struct line l, n, v;
+	memset(out, 0, sizeof(*out));
+	unsigned seen = 0;
+	/* Tabs separate name and value in snmp6; make them spaces for the
+	 * tokenizer by walking the line by hand. */
+	while (find_line(buf, len, &at, "Udp6", &l)) {
+		size_t i = 0;
+		while (i < l.len && l.p[i] != ' ' && l.p[i] != '\t')
+			i++;
+		n = (struct line){ l.p, i };
+		while (i < l.len && (l.p[i] == ' ' || l.p[i] == '\t'))
+			i++;
+		v = (struct line){ l.p + i, l.len - i };
+		while (v.len && (v.p[v.len - 1] == ' ' || v.p[v.len - 1] == '\t'))
+			v.len--;
+		int64_t x;
+		if (!parse_i64(&v, &x) || x < 0)
+			return -EBADMSG;
+		udp_counter(&n, (uint64_t)x, out, &seen);
+	}
+	return (seen & 3) == 3 ? 0 : -EBADMSG;
 }

@@ -1,6 +1,7 @@
 /*
  * sock_diag.c - the Linux connection source: one NETLINK_SOCK_DIAG dump per
- * address family, messages walked with libmnl and decoded by diag_decode.c.
+ * address family and protocol (TCP or UDP), messages walked with libmnl and
+ * decoded by diag_decode.c.
  * Also the netlink conversation itself (diag_sock.h), which the exact lookup
  * and SOCK_DESTROY share.
  */
@@ -23,7 +24,7 @@
 #include "sys.h"
 
 /* The dump buffer iproute2 uses; the kernel never builds larger dump
- * messages for plain TCP dumps (MNL_SOCKET_DUMP_SIZE in newer libmnl). */
+ * messages for plain TCP or UDP dumps (MNL_SOCKET_DUMP_SIZE in newer libmnl). */
 #define RECV_SIZE 32768
 /* A dump interrupted by a change (NLM_F_DUMP_INTR) or an overrun receive
  * queue (ENOBUFS) is restarted from scratch, this many times at most. */
@@ -239,8 +240,8 @@ int tt_diag_get(struct tt_diag_sock *s, int family, uint8_t ext, const struct in
 
 /* Restarts on a fresh socket, so that nothing of the abandoned attempt is
  * left in the receive queue. */
-int tt_diag_dump(struct tt_diag_sock *s, int family, uint32_t states, uint8_t ext,
-		 const void *filter, size_t flen, const struct tt_diag_reader *rd)
+int tt_diag_dump(struct tt_diag_sock *s, uint8_t protocol, int family, uint32_t states,
+		 uint8_t ext, const void *filter, size_t flen, const struct tt_diag_reader *rd)
 {
 	if (flen > TT_DIAG_FILTER_MAX)
 		return -EINVAL;
@@ -252,7 +253,7 @@ int tt_diag_dump(struct tt_diag_sock *s, int family, uint32_t states, uint8_t ex
 		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 		struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
 		r->sdiag_family = (uint8_t)family;
-		r->sdiag_protocol = IPPROTO_TCP;
+		r->sdiag_protocol = protocol;
 		r->idiag_ext = ext;
 		r->idiag_states = states;
 		if (filter)
@@ -273,6 +274,7 @@ int tt_diag_dump(struct tt_diag_sock *s, int family, uint32_t states, uint8_t ex
 /* ---- The table: every socket of the wanted kinds into the collector. */
 
 struct collect_ctx {
+	unsigned proto; /* TT_PROTO_* */
 	struct tt_collector *col;
 	size_t mark; /* where this family's rows begin */
 };
@@ -287,19 +289,20 @@ static int collect_msg(void *data, const void *payload, size_t len)
 {
 	struct collect_ctx *ctx = data;
 	struct tt_conn c;
-	int r = tt_diag_decode(payload, len, &c);
+	int r = tt_diag_decode_as(ctx->proto, payload, len, &c);
 	if (r > 0)
 		r = tt_collector_add(ctx->col, &c);
 	return r < 0 ? r : 0;
 }
 
-/* Dumps one family into col. */
-static int dump_family(struct tt_diag_sock *s, int family, uint32_t states, const void *filter,
-		       size_t flen, struct tt_collector *col)
+/* Dumps one family's sockets of protocol proto (TT_PROTO_*) into col. */
+static int dump_family(struct tt_diag_sock *s, unsigned proto, int family, uint32_t states,
+		       const void *filter, size_t flen, struct tt_collector *col)
 {
-	struct collect_ctx ctx = { col, tt_collector_mark(col) };
+	struct collect_ctx ctx = { proto, col, tt_collector_mark(col) };
 	const struct tt_diag_reader rd = { collect_begin, collect_msg, &ctx };
-	return tt_diag_dump(s, family, states, 0, filter, flen, &rd);
+	uint8_t protocol = proto == TT_PROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP;
+	return tt_diag_dump(s, protocol, family, states, 0, filter, flen, &rd);
 }
 
 static int collect_diag(const struct tt_request *req, struct tt_collector *col)
@@ -308,24 +311,25 @@ static int collect_diag(const struct tt_request *req, struct tt_collector *col)
 	int err = tt_diag_open(&s);
 	if (err)
 		return err;
-	uint32_t states = tt_diag_state_mask(req->states);
-	/* IPv4 rows also come from IPv6 sockets: v4-mapped connections and
-	 * dual-stack listeners live in the AF_INET6 dump.  For an IPv4 table
-	 * the kernel is asked for those alone. */
+	uint32_t states = tt_diag_proto_state_mask(req->proto, req->states);
+	/* IPv4 rows also come from IPv6 sockets: v4-mapped sockets and
+	 * dual-stack listeners (UDP: any socket on [::]) live in the AF_INET6
+	 * dump.  For an IPv4 table the kernel is asked for those alone. */
 	unsigned char filter[TT_DIAG_FILTER_MAX];
 	size_t flen = 0;
 	if (req->table & TT_TABLE_V4) {
-		err = dump_family(&s, AF_INET, states, NULL, 0, col);
+		err = dump_family(&s, req->proto, AF_INET, states, NULL, 0, col);
 		flen = tt_diag_v4_filter(filter);
 	}
 	if (!err)
-		err = dump_family(&s, AF_INET6, states, flen ? filter : NULL, flen, col);
+		err = dump_family(&s, req->proto, AF_INET6, states, flen ? filter : NULL, flen,
+				  col);
 	tt_diag_close(&s);
 	return err;
 }
 
-/* sock_diag when it answers, else /proc/net/tcp{,6}: a kernel without the
- * inet_diag module, a sandbox that refuses netlink sockets, or a dump that
+/* sock_diag when it answers, else the tcp{,6} or udp{,6} files of /proc: a
+ * kernel without the inet_diag module, a sandbox that refuses netlink sockets, or a dump that
  * failed part-way all leave the caller with the same rows.  Only running
  * out of memory is not worth a second try. */
 int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)

@@ -145,6 +145,14 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	return err;
 }
 
+/* No UDP source on this platform yet: GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
+int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
+{
+	(void)family;
+	(void)out;
+	return -EOPNOTSUPP;
+}
+
 /* FreeBSD reads its pcblist (freebsd/sysctl.c); the other BSD backends
  * have no per-connection counters. */
 int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)

@@ -43,7 +43,7 @@ grep -q '^Active Connections$' "$dest/tcptable.out" ||
 	{ echo "FAIL: installed tcptable -ano printed:"; cat "$dest/tcptable.out"; exit 1; }
 LD_LIBRARY_PATH="$dest$libdir" "$dest$prefix/bin/tcptable" --version
 MANWIDTH=80 man -l "$dest$mandir/man1/tcptable.1" > "$dest/man.txt" 2> "$dest/man.err"
-grep -q 'tcptable - display TCP connections as Windows netstat does' "$dest/man.txt" ||
+grep -q 'tcptable - display TCP and UDP connections as Windows netstat does' "$dest/man.txt" ||
 	{ echo "FAIL: man -l did not render the page"; cat "$dest/man.err"; exit 1; }
 [ -s "$dest/man.err" ] && { echo "FAIL: man warnings:"; cat "$dest/man.err"; exit 1; }
 echo "ok: installed tcptable and its man page"

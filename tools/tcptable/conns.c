@@ -1,6 +1,7 @@
 /*
- * conns.c - reads the connection tables through GetExtendedTcpTable and
- * GetTcp6Table, the way a Windows program does, and applies the filters.
+ * conns.c - reads the connection tables through GetExtendedTcpTable,
+ * GetTcp6Table, GetExtendedUdpTable, GetUdpTable and GetUdp6Table, the way
+ * a Windows program does, and applies the filters.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,100 @@ DWORD conns_fetch(int family, const struct options *o, struct conn_list *out, co
 	return ok ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
+/* Windows' two-call pattern for the UDP tables. */
+static void *get_udp_table(int family, UDP_TABLE_CLASS cls, DWORD *err)
+{
+	DWORD size = 0;
+	void *t = NULL;
+	for (int tries = 0; tries < 20; tries++) {
+		if (cls == UDP_TABLE_BASIC)
+			*err = family == AF_INET ? GetUdpTable(t, &size, TRUE)
+						 : GetUdp6Table(t, &size, TRUE);
+		else
+			*err = GetExtendedUdpTable(t, &size, TRUE, (ULONG)family, cls, 0);
+		if (*err != ERROR_INSUFFICIENT_BUFFER)
+			break;
+		free(t);
+		t = malloc(size);
+		if (!t) {
+			*err = ERROR_NOT_ENOUGH_MEMORY;
+			return NULL;
+		}
+	}
+	if (*err != NO_ERROR) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Converts the rows of one UDP table (class cls) into conns. */
+static bool convert_udp(int family, UDP_TABLE_CLASS cls, const void *table, struct conn_list *out)
+{
+	DWORD n;
+	memcpy(&n, table, sizeof(n));
+	for (DWORD i = 0; i < n; i++) {
+		struct conn *c = conns_add(out);
+		if (!c)
+			return false;
+		DWORD lp;
+		if (family == AF_INET) {
+			DWORD la;
+			if (cls == UDP_TABLE_BASIC) {
+				const MIB_UDPROW *r = &((const MIB_UDPTABLE *)table)->table[i];
+				la = r->dwLocalAddr, lp = r->dwLocalPort;
+			} else if (cls == UDP_TABLE_OWNER_PID) {
+				const MIB_UDPROW_OWNER_PID *r =
+					&((const MIB_UDPTABLE_OWNER_PID *)table)->table[i];
+				la = r->dwLocalAddr, lp = r->dwLocalPort, c->pid = r->dwOwningPid;
+			} else {
+				const MIB_UDPROW_OWNER_MODULE *r =
+					&((const MIB_UDPTABLE_OWNER_MODULE *)table)->table[i];
+				la = r->dwLocalAddr, lp = r->dwLocalPort, c->pid = r->dwOwningPid;
+				memcpy(c->module_info, r->OwningModuleInfo, sizeof(c->module_info));
+			}
+			memcpy(c->laddr, &la, 4);
+		} else if (cls == UDP_TABLE_BASIC) {
+			const MIB_UDP6ROW *r = &((const MIB_UDP6TABLE *)table)->table[i];
+			memcpy(c->laddr, &r->dwLocalAddr, 16);
+			c->lscope = r->dwLocalScopeId, lp = r->dwLocalPort;
+		} else if (cls == UDP_TABLE_OWNER_PID) {
+			const MIB_UDP6ROW_OWNER_PID *r =
+				&((const MIB_UDP6TABLE_OWNER_PID *)table)->table[i];
+			memcpy(c->laddr, r->ucLocalAddr, 16);
+			c->lscope = r->dwLocalScopeId, lp = r->dwLocalPort, c->pid = r->dwOwningPid;
+		} else {
+			const MIB_UDP6ROW_OWNER_MODULE *r =
+				&((const MIB_UDP6TABLE_OWNER_MODULE *)table)->table[i];
+			memcpy(c->laddr, r->ucLocalAddr, 16);
+			c->lscope = r->dwLocalScopeId, lp = r->dwLocalPort, c->pid = r->dwOwningPid;
+			memcpy(c->module_info, r->OwningModuleInfo, sizeof(c->module_info));
+		}
+		c->proto = PROTO_UDP;
+		c->family = family;
+		c->lport = ntohs((uint16_t)lp);
+	}
+	return true;
+}
+
+DWORD conns_fetch_udp(int family, const struct options *o, struct conn_list *out,
+		      const char **fn)
+{
+	UDP_TABLE_CLASS cls = o->module	     ? UDP_TABLE_OWNER_MODULE
+			      : needs_owner(o) ? UDP_TABLE_OWNER_PID
+					       : UDP_TABLE_BASIC;
+	*fn = cls != UDP_TABLE_BASIC ? "GetExtendedUdpTable"
+	      : family == AF_INET    ? "GetUdpTable"
+				     : "GetUdp6Table";
+	DWORD err;
+	void *t = get_udp_table(family, cls, &err);
+	if (!t)
+		return err;
+	bool ok = convert_udp(family, cls, t, out);
+	free(t);
+	return ok ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
+}
+
 static bool prefix_match(const struct addr_filter *f, int family, const unsigned char *addr)
 {
 	if (f->family != family)
@@ -204,7 +299,12 @@ static bool prefix_match(const struct addr_filter *f, int family, const unsigned
 bool conns_match(const struct conn *c, const struct options *o)
 {
 	const struct filters *f = &o->filt;
-	if (f->states) {
+	if (c->proto == PROTO_UDP) {
+		/* A UDP endpoint has no state: shown with -a, as Windows netstat
+		 * lists it with the listening ports, and never by --state. */
+		if (f->states || !o->all)
+			return false;
+	} else if (f->states) {
 		if (c->state >= 32 || !(f->states & (1u << c->state)))
 			return false;
 	} else if (!o->all && c->state == MIB_TCP_STATE_LISTEN) {
@@ -238,7 +338,7 @@ bool conns_match(const struct conn *c, const struct options *o)
 bool conns_same(const struct conn *a, const struct conn *b)
 {
 	size_t alen = a->family == AF_INET ? 4 : 16;
-	return a->family == b->family && a->lport == b->lport && a->rport == b->rport &&
+	return a->proto == b->proto && a->family == b->family && a->lport == b->lport && a->rport == b->rport &&
 	       a->lscope == b->lscope && a->rscope == b->rscope &&
 	       memcmp(a->laddr, b->laddr, alen) == 0 && memcmp(a->raddr, b->raddr, alen) == 0;
 }

@@ -1,5 +1,5 @@
 /*
- * main.c - tcptable: Windows netstat's TCP connection display, ported to
+ * main.c - tcptable: Windows netstat's TCP and UDP display, ported to
  * Linux through the tcptable library (and only its public API).
  *
  * Exit status: 0 success (also after Ctrl+C in an interval display), 1 the
@@ -27,15 +27,16 @@
 static const char usage_text[] =
 	"Usage: tcptable [-a] [-b] [-n] [-o] [-p proto] [-s] [options] [interval]\n"
 	"\n"
-	"Displays TCP connections and statistics, as Windows netstat does.\n"
+	"Displays TCP connections, UDP endpoints and statistics, as Windows\n"
+	"netstat does.\n"
 	"\n"
-	"  -a            Displays all connections and listening ports.\n"
+	"  -a            Displays all connections and listening ports (TCP and UDP).\n"
 	"  -b            Displays the executable that owns each connection.\n"
 	"  -n            Displays addresses and port numbers numerically.\n"
 	"  -o            Displays the owning process ID of each connection.\n"
-	"  -p proto      Shows connections of proto: TCP or TCPv6; with -s, the\n"
-	"                statistics of that protocol.\n"
-	"  -s            Displays per-protocol statistics (TCP and TCPv6).\n"
+	"  -p proto      Shows connections of proto: TCP, TCPv6, UDP or UDPv6;\n"
+	"                with -s, the statistics of that protocol.\n"
+	"  -s            Displays per-protocol statistics (TCP, TCPv6, UDP, UDPv6).\n"
 	"  interval      Redisplays every interval seconds; Ctrl+C stops.\n"
 	"\n"
 	"Options start with - or /, and single letters combine: -ano.\n"
@@ -156,17 +157,21 @@ static void parse_list(const char *opt, const char *value, struct filters *f)
 
 static void parse_proto(const char *p, struct options *o)
 {
-	if (strcasecmp(p, "TCP") == 0) {
-		o->v4 = true;
-		o->v6 = false;
-	} else if (strcasecmp(p, "TCPv6") == 0) {
-		o->v4 = false;
-		o->v6 = true;
-	} else if (strcasecmp(p, "UDP") == 0 || strcasecmp(p, "UDPv6") == 0) {
-		usage_error("protocol %s is not supported yet (TCP and TCPv6 are)", p);
-	} else {
-		usage_error("unknown protocol '%s' for -p (TCP or TCPv6)", p);
+	static const struct {
+		const char *name;
+		bool tcp, v6;
+	} protos[] = { { "TCP", true, false }, { "TCPv6", true, true },
+		       { "UDP", false, false }, { "UDPv6", false, true } };
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		if (strcasecmp(p, protos[i].name) == 0) {
+			o->tcp = protos[i].tcp;
+			o->udp = !protos[i].tcp;
+			o->v4 = !protos[i].v6;
+			o->v6 = protos[i].v6;
+			return;
+		}
 	}
+	usage_error("unknown protocol '%s' for -p (TCP, TCPv6, UDP or UDPv6)", p);
 }
 
 static void parse_args(int argc, char **argv, struct options *o)
@@ -174,7 +179,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	static const char *const long_value[] = { "--state", "--port", "--pid", "--addr" };
 	bool have_interval = false, have_proto = false;
 	memset(o, 0, sizeof(*o));
-	o->v4 = o->v6 = true;
+	o->v4 = o->v6 = o->tcp = o->udp = true;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-?") == 0 || strcmp(a, "/?") == 0 ||
@@ -226,7 +231,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 					if (have_proto)
 						usage_error("-p given twice");
 					if (i + 1 >= argc)
-						usage_error("-p needs a protocol (TCP or TCPv6)");
+						usage_error("-p needs a protocol (TCP, TCPv6, UDP or "
+							    "UDPv6)");
 					parse_proto(argv[++i], o);
 					have_proto = true;
 					break;
@@ -280,14 +286,21 @@ static void library_error(const char *fn, DWORD e)
 	exit(1);
 }
 
-/* The rows of the selected tables: IPv4 first, then IPv6, as netstat. */
+/* The rows of the selected tables in netstat's order: TCP IPv4, TCP IPv6,
+ * UDP IPv4, UDP IPv6.  UDP endpoints show only with -a and without
+ * --state, so they are not read otherwise. */
 static void fetch_all(const struct options *o, struct conn_list *l)
 {
 	const char *fn;
 	DWORD e;
-	if (o->v4 && (e = conns_fetch(AF_INET, o, l, &fn)) != NO_ERROR)
+	if (o->tcp && o->v4 && (e = conns_fetch(AF_INET, o, l, &fn)) != NO_ERROR)
 		library_error(fn, e);
-	if (o->v6 && (e = conns_fetch(AF_INET6, o, l, &fn)) != NO_ERROR)
+	if (o->tcp && o->v6 && (e = conns_fetch(AF_INET6, o, l, &fn)) != NO_ERROR)
+		library_error(fn, e);
+	bool udp = o->udp && o->all && !o->filt.states;
+	if (udp && o->v4 && (e = conns_fetch_udp(AF_INET, o, l, &fn)) != NO_ERROR)
+		library_error(fn, e);
+	if (udp && o->v6 && (e = conns_fetch_udp(AF_INET6, o, l, &fn)) != NO_ERROR)
 		library_error(fn, e);
 }
 

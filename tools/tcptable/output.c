@@ -1,6 +1,7 @@
 /*
  * output.c - what tcptable prints: Windows netstat's connection and
- * statistics displays, and the JSON, summary and change formats.
+ * statistics displays (TCP and UDP), and the JSON, summary and change
+ * formats.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -188,15 +189,25 @@ static bool module_of(const struct conn *c, char *name, size_t nlen, char *path,
 	unsigned char *buf = NULL;
 	MIB_TCPROW_OWNER_MODULE r4;
 	MIB_TCP6ROW_OWNER_MODULE r6;
+	MIB_UDPROW_OWNER_MODULE u4;
+	MIB_UDP6ROW_OWNER_MODULE u6;
 	memset(&r4, 0, sizeof(r4));
 	memset(&r6, 0, sizeof(r6));
-	r4.dwOwningPid = r6.dwOwningPid = c->pid;
+	memset(&u4, 0, sizeof(u4));
+	memset(&u6, 0, sizeof(u6));
+	r4.dwOwningPid = r6.dwOwningPid = u4.dwOwningPid = u6.dwOwningPid = c->pid;
 	memcpy(r4.OwningModuleInfo, c->module_info, sizeof(r4.OwningModuleInfo));
 	memcpy(r6.OwningModuleInfo, c->module_info, sizeof(r6.OwningModuleInfo));
+	memcpy(u4.OwningModuleInfo, c->module_info, sizeof(u4.OwningModuleInfo));
+	memcpy(u6.OwningModuleInfo, c->module_info, sizeof(u6.OwningModuleInfo));
+	const TCPIP_OWNER_MODULE_INFO_CLASS basic = TCPIP_OWNER_MODULE_INFO_BASIC;
 	for (int tries = 0; tries < 5; tries++) {
-		r = c->family == AF_INET
-			    ? GetOwnerModuleFromTcpEntry(&r4, TCPIP_OWNER_MODULE_INFO_BASIC, buf, &size)
-			    : GetOwnerModuleFromTcp6Entry(&r6, TCPIP_OWNER_MODULE_INFO_BASIC, buf, &size);
+		if (c->proto == PROTO_UDP)
+			r = c->family == AF_INET ? GetOwnerModuleFromUdpEntry(&u4, basic, buf, &size)
+						 : GetOwnerModuleFromUdp6Entry(&u6, basic, buf, &size);
+		else
+			r = c->family == AF_INET ? GetOwnerModuleFromTcpEntry(&r4, basic, buf, &size)
+						 : GetOwnerModuleFromTcp6Entry(&r6, basic, buf, &size);
 		if (r != ERROR_INSUFFICIENT_BUFFER)
 			break;
 		free(buf);
@@ -238,6 +249,17 @@ static void row_text(char *buf, size_t len, const struct conn *c, const struct o
 {
 	char l[ENDPOINT_MAX], r[ENDPOINT_MAX];
 	format_endpoint(l, sizeof(l), c->family, c->laddr, c->lscope, c->lport, nm);
+	if (c->proto == PROTO_UDP) {
+		/* Windows netstat: "UDP    0.0.0.0:5353    *:*", no state; the
+		 * PID under -o stands where it stands in TCP rows. */
+		int lw = field_width(l, ADDR_WIDTH);
+		if (o->pid)
+			snprintf(buf, len, "  %-5s  %-*s %-22s %-15s %lu", "UDP", lw, l, "*:*", "",
+				 (unsigned long)c->pid);
+		else
+			snprintf(buf, len, "  %-5s  %-*s %s", "UDP", lw, l, "*:*");
+		return;
+	}
 	format_endpoint(r, sizeof(r), c->family, c->raddr, c->rscope, c->rport, nm);
 	const char *st = state_name(c->state);
 	/* Padded by columns, not bytes: names may hold multibyte characters. */
@@ -307,12 +329,20 @@ void print_json(FILE *f, const struct conn_list *l, const struct options *o)
 		inet_ntop(c->family, c->laddr, la, sizeof(la));
 		inet_ntop(c->family, c->raddr, ra, sizeof(ra));
 		const char *st = state_name(c->state);
-		fprintf(f, "{\"proto\":\"%s\",\"local_address\":\"%s\",\"local_port\":%u,"
-			   "\"local_scope_id\":%lu,\"remote_address\":\"%s\",\"remote_port\":%u,"
-			   "\"remote_scope_id\":%lu,\"state\":\"%s\",\"pid\":%lu",
-			c->family == AF_INET ? "TCP" : "TCPv6", la, c->lport, (unsigned long)c->lscope,
-			ra, c->rport, (unsigned long)c->rscope, st ? st : "UNKNOWN",
-			(unsigned long)c->pid);
+		if (c->proto == PROTO_UDP)
+			/* A UDP endpoint: the local end and the owner only. */
+			fprintf(f, "{\"proto\":\"%s\",\"local_address\":\"%s\",\"local_port\":%u,"
+				   "\"local_scope_id\":%lu,\"pid\":%lu",
+				c->family == AF_INET ? "UDP" : "UDPv6", la, c->lport,
+				(unsigned long)c->lscope, (unsigned long)c->pid);
+		else
+			fprintf(f, "{\"proto\":\"%s\",\"local_address\":\"%s\",\"local_port\":%u,"
+				   "\"local_scope_id\":%lu,\"remote_address\":\"%s\","
+				   "\"remote_port\":%u,\"remote_scope_id\":%lu,\"state\":\"%s\","
+				   "\"pid\":%lu",
+				c->family == AF_INET ? "TCP" : "TCPv6", la, c->lport,
+				(unsigned long)c->lscope, ra, c->rport, (unsigned long)c->rscope,
+				st ? st : "UNKNOWN", (unsigned long)c->pid);
 		if (o->module) {
 			char name[256], path[512];
 			if (c->pid && module_of(c, name, sizeof(name), path, sizeof(path))) {
@@ -328,49 +358,82 @@ void print_json(FILE *f, const struct conn_list *l, const struct options *o)
 	}
 }
 
-/* ---- --summary: rows per state and family. */
+/* ---- --summary: rows per state and protocol.  Columns TCP, TCPv6, UDP,
+ * UDPv6 as selected; UDP endpoints have no state and are counted on a line
+ * of their own. */
+
+static void summary_line(FILE *f, const char *label, const unsigned v[4], const bool col[4])
+{
+	fprintf(f, "%-16s", label);
+	for (int k = 0; k < 4; k++)
+		if (col[k])
+			fprintf(f, " %8u", v[k]);
+	fputc('\n', f);
+}
 
 void print_summary(FILE *f, const struct conn_list *l, const struct options *o)
 {
-	unsigned counts[16][2] = { { 0 } }, total[2] = { 0, 0 };
+	static const char *const heads[4] = { "TCP", "TCPv6", "UDP", "UDPv6" };
+	unsigned counts[16][4] = { { 0 } }, udp[4] = { 0 }, total[4] = { 0 };
 	for (size_t i = 0; i < l->n; i++) {
 		const struct conn *c = &l->v[i];
 		if (!conns_match(c, o) || c->state >= 16)
 			continue;
-		int fi = c->family == AF_INET6;
-		counts[c->state][fi]++;
-		total[fi]++;
+		int k = (c->proto == PROTO_UDP) * 2 + (c->family == AF_INET6);
+		if (c->proto == PROTO_UDP)
+			udp[k]++;
+		else
+			counts[c->state][k]++;
+		total[k]++;
 	}
+	/* UDP columns only where UDP rows can show (-a, no --state). */
+	bool show_udp = o->udp && o->all && !o->filt.states;
+	const bool col[4] = { o->tcp && o->v4, o->tcp && o->v6, show_udp && o->v4,
+			      show_udp && o->v6 };
 	fprintf(f, "%-16s", "State");
-	if (o->v4)
-		fprintf(f, " %8s", "TCP");
-	if (o->v6)
-		fprintf(f, " %8s", "TCPv6");
+	for (int k = 0; k < 4; k++)
+		if (col[k])
+			fprintf(f, " %8s", heads[k]);
 	fputc('\n', f);
 	for (DWORD st = 1; st < 16; st++) {
 		if (!state_name(st) || counts[st][0] + counts[st][1] == 0)
 			continue;
-		fprintf(f, "%-16s", state_name(st));
-		if (o->v4)
-			fprintf(f, " %8u", counts[st][0]);
-		if (o->v6)
-			fprintf(f, " %8u", counts[st][1]);
-		fputc('\n', f);
+		summary_line(f, state_name(st), counts[st], col);
 	}
-	fprintf(f, "%-16s", "Total");
-	if (o->v4)
-		fprintf(f, " %8u", total[0]);
-	if (o->v6)
-		fprintf(f, " %8u", total[1]);
-	fputc('\n', f);
+	if (show_udp)
+		summary_line(f, "(no state)", udp, col);
+	summary_line(f, "Total", total, col);
 }
 
 /* ---- -s: Windows netstat's "TCP Statistics for IPv4/IPv6". */
 
-DWORD print_stats(FILE *f, const struct options *o, const char **fn)
+/* Windows netstat's "UDP Statistics for IPv4/IPv6". */
+static DWORD print_udp_stats(FILE *f, const struct options *o, const char **fn)
 {
 	const int fams[2] = { AF_INET, AF_INET6 };
 	for (int i = 0; i < 2; i++) {
+		if (!(i ? o->v6 : o->v4))
+			continue;
+		MIB_UDPSTATS2 s;
+		*fn = "GetUdpStatisticsEx2";
+		DWORD r = GetUdpStatisticsEx2(&s, (ULONG)fams[i]);
+		if (r != NO_ERROR)
+			return r;
+		fprintf(f, "\nUDP Statistics for %s\n\n", i ? "IPv6" : "IPv4");
+		fprintf(f, "  %-36s= %llu\n", "Datagrams Received",
+			(unsigned long long)s.dw64InDatagrams);
+		fprintf(f, "  %-36s= %lu\n", "No Ports", (unsigned long)s.dwNoPorts);
+		fprintf(f, "  %-36s= %lu\n", "Receive Errors", (unsigned long)s.dwInErrors);
+		fprintf(f, "  %-36s= %llu\n", "Datagrams Sent",
+			(unsigned long long)s.dw64OutDatagrams);
+	}
+	return NO_ERROR;
+}
+
+DWORD print_stats(FILE *f, const struct options *o, const char **fn)
+{
+	const int fams[2] = { AF_INET, AF_INET6 };
+	for (int i = 0; i < 2 && o->tcp; i++) {
 		if (!(i ? o->v6 : o->v4))
 			continue;
 		MIB_TCPSTATS2 s;
@@ -389,7 +452,7 @@ DWORD print_stats(FILE *f, const struct options *o, const char **fn)
 		fprintf(f, "  %-36s= %llu\n", "Segments Sent", (unsigned long long)s.dw64OutSegs);
 		fprintf(f, "  %-36s= %lu\n", "Segments Retransmitted", (unsigned long)s.dwRetransSegs);
 	}
-	return NO_ERROR;
+	return o->udp ? print_udp_stats(f, o, fn) : NO_ERROR;
 }
 
 /* ---- --watch on a pipe: what changed between two snapshots. */

@@ -1,6 +1,7 @@
 /*
  * tool.h - shared types of the tcptable command: a port of Windows
- * netstat's TCP display, written only against the library's public API.
+ * netstat's TCP and UDP display, written only against the library's public
+ * API.
  */
 #ifndef TCPTABLE_TOOL_H
 #define TCPTABLE_TOOL_H
@@ -13,10 +14,14 @@
 
 #include <iphlpapi.h>
 
-/* One connection, whichever table it came from. */
+/* conn.proto */
+enum { PROTO_TCP, PROTO_UDP };
+
+/* One connection (or UDP endpoint), whichever table it came from. */
 struct conn {
+	int proto; /* PROTO_TCP or PROTO_UDP */
 	int family; /* AF_INET or AF_INET6 */
-	DWORD state; /* MIB_TCP_STATE_* */
+	DWORD state; /* MIB_TCP_STATE_*; 0 for UDP, which has none */
 	unsigned char laddr[16], raddr[16]; /* IPv4 in the first 4 bytes */
 	DWORD lscope, rscope;
 	unsigned lport, rport; /* host order */
@@ -52,7 +57,8 @@ struct options {
 	bool pid; /* -o */
 	bool module; /* -b */
 	bool stats; /* -s */
-	bool v4, v6; /* -p: which tables */
+	bool v4, v6; /* -p: which families */
+	bool tcp, udp; /* -p: which protocols */
 	bool json, summary, watch;
 	int interval; /* seconds; 0 = once */
 	struct filters filt;
@@ -60,9 +66,12 @@ struct options {
 
 /* ---- conns.c */
 
-/* Fetches the family's rows (with owners when needed).  Returns NO_ERROR
- * or the library's error code; *fn names the call that failed. */
+/* Fetches the family's TCP rows (with owners when needed).  Returns
+ * NO_ERROR or the library's error code; *fn names the call that failed. */
 DWORD conns_fetch(int family, const struct options *o, struct conn_list *out, const char **fn);
+/* The same for the family's UDP endpoints. */
+DWORD conns_fetch_udp(int family, const struct options *o, struct conn_list *out,
+		      const char **fn);
 void conns_free(struct conn_list *l);
 bool conns_match(const struct conn *c, const struct options *o);
 /* Windows netstat's state name; NULL for a value outside the enum. */

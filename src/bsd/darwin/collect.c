@@ -16,6 +16,9 @@ static const struct tt_bsd_files files = { tt_mac_files_max, tt_mac_files_owners
 int tt_mac_collect(const struct tt_bsd_source *src, const struct tt_request *req,
 		   struct tt_collector *col)
 {
+	/* UDP sockets are not read yet (issue 11): no UDP source here. */
+	if (req->proto != TT_PROTO_TCP)
+		return -EOPNOTSUPP;
 	void *pcbs = NULL;
 	size_t len = 0;
 	int err;

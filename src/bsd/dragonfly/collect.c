@@ -22,6 +22,9 @@ static const struct tt_bsd_files files = { tt_dfly_files_max, tt_dfly_files_owne
 int tt_dfly_collect(const struct tt_bsd_source *src, const struct tt_request *req,
 		    struct tt_collector *col)
 {
+	/* The UDP pcblist is not read yet (issue 11): no UDP source here. */
+	if (req->proto != TT_PROTO_TCP)
+		return -EOPNOTSUPP;
 	void *pcbs = NULL;
 	size_t len = 0;
 	int err = src->read(src->ctx, TT_BSD_PCB, &pcbs, &len);

@@ -53,6 +53,9 @@ int tt_fbsd_tcp_info(const struct tt_bsd_source *src, const struct tt_conn *row,
 int tt_fbsd_collect(const struct tt_bsd_source *src, const struct tt_request *req,
 		    struct tt_collector *col)
 {
+	/* The UDP pcblists are not read yet (issue 11): no UDP source here. */
+	if (req->proto != TT_PROTO_TCP)
+		return -EOPNOTSUPP;
 	void *pcbs = NULL;
 	size_t len = 0;
 	int err = read_pcblist(src, &pcbs, &len);

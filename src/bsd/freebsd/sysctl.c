@@ -109,6 +109,14 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	return 0;
 }
 
+/* No UDP source on this platform yet: GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
+int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
+{
+	(void)family;
+	(void)out;
+	return -EOPNOTSUPP;
+}
+
 /* Per-connection counters (Get…EStats): what the pcblist's xtcpcb
  * records carry; FreeBSD has no query for one connection, so the list is
  * read whole. */

@@ -25,6 +25,9 @@ static const struct tt_bsd_files files = { tt_nbsd_files_max, tt_nbsd_files_owne
 int tt_nbsd_collect(const struct tt_bsd_source *src, const struct tt_request *req,
 		    struct tt_collector *col)
 {
+	/* The UDP pcblists are not read yet (issue 11): no UDP source here. */
+	if (req->proto != TT_PROTO_TCP)
+		return -EOPNOTSUPP;
 	void *lists[2] = { NULL, NULL };
 	size_t lens[2] = { 0, 0 };
 	int err = src->read(src->ctx, TT_BSD_PCB6, &lists[0], &lens[0]);

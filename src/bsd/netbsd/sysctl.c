@@ -120,6 +120,14 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	return 0;
 }
 
+/* No UDP source on this platform yet: GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
+int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
+{
+	(void)family;
+	(void)out;
+	return -EOPNOTSUPP;
+}
+
 /* Per-connection counters (Get…EStats): not read from this system's
  * records yet; docs/porting.md says which fields it could give. */
 int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)

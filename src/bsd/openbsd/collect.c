@@ -44,6 +44,9 @@ static int read_owners(const struct tt_bsd_source *src, struct tt_obsd_owner **o
 int tt_obsd_collect(const struct tt_bsd_source *src, const struct tt_request *req,
 		    struct tt_collector *col)
 {
+	/* UDP sockets are not read yet (issue 11): no UDP source here. */
+	if (req->proto != TT_PROTO_TCP)
+		return -EOPNOTSUPP;
 	void *socks = NULL;
 	size_t len = 0;
 	int err = src->read(src->ctx, TT_BSD_PCB, &socks, &len);
