@@ -135,25 +135,25 @@ soak-short, build suite: host-side checks, run by the plain step"
 
 # cross_target NAME INI [SO BUDGET]: build, suites under qemu, sizes.
 cross_target() {
-	name=$1
+	tgt=$1
 	ini=cross/$2.ini
-	dir=build-$name
+	dir=build-$tgt
 	if [ ! -f "$dir/build.ninja" ]; then
 		meson setup "$dir" --cross-file "$ini" -Dexamples=false >/dev/null || return 1
 	fi
 	ninja -C "$dir" >/dev/null || return 1
 	live=$QEMU_LIVE
 	[ $all -eq 1 ] && live="$live threads"
-	echo "--- $name: under $(sed -n "s/^exe_wrapper = '\(.*\)'/\1/p" "$ini"): unit suites (layout, decode, front end, mocks, fixtures, corpora), live: $live"
-	[ $all -eq 1 ] || echo "!!! $name: NOT RUN here: threads (4-5 min under qemu; scripts/test.sh --all runs it)"
-	echo "$QEMU_NOT_RUN" | sed "s/^/!!! $name: NOT RUN under qemu: /"
+	echo "--- $tgt: under $(sed -n "s/^exe_wrapper = '\(.*\)'/\1/p" "$ini"): unit suites (layout, decode, front end, mocks, fixtures, corpora), live: $live"
+	[ $all -eq 1 ] || echo "!!! $tgt: NOT RUN here: threads (4-5 min under qemu; scripts/test.sh --all runs it)"
+	echo "$QEMU_NOT_RUN" | sed "s/^/!!! $tgt: NOT RUN under qemu: /"
 	[ -d "$dir/tests/bsd" ] ||
-		echo "!!! $name: NOT BUILT: the BSD fixture suites (amd64 kernel records; tests/meson.build)"
+		echo "!!! $tgt: NOT BUILT: the BSD fixture suites (amd64 kernel records; tests/meson.build)"
 	# qemu-user is several times slower than the host: longer timeouts.
 	meson test -C "$dir" --print-errorlogs --timeout-multiplier 3 --suite unit || return 1
 	# shellcheck disable=SC2086
 	meson test -C "$dir" --print-errorlogs --timeout-multiplier 3 $live || return 1
-	scripts/sizes.sh "$dir" "$(sed -n "s/^triple = '\(.*\)'/\1/p" "$ini")-strip" "$name" ${3:-}
+	scripts/sizes.sh "$dir" "$(sed -n "s/^triple = '\(.*\)'/\1/p" "$ini")-strip" "$tgt" ${3:-}
 }
 
 # The consumers an embedded build system uses, and musl.
