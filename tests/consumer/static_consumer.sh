@@ -44,9 +44,12 @@ echo "ok: consumer linked against libtcptable.a only, through pkg-config --stati
 
 [ $# -eq 0 ] || exit 0
 command -v cmake >/dev/null || { echo "FAIL: cmake missing (scripts/deps.sh installs it)"; exit 1; }
-cmake -S "$src/tests/consumer" -B "$dest/cmake" -DCMAKE_C_COMPILER="$cc" >"$dest/cmake.log" 2>&1 &&
-	cmake --build "$dest/cmake" >>"$dest/cmake.log" 2>&1 ||
-	{ cat "$dest/cmake.log"; echo "FAIL: CMake consumer"; exit 1; }
+if ! { cmake -S "$src/tests/consumer" -B "$dest/cmake" -DCMAKE_C_COMPILER="$cc" &&
+	cmake --build "$dest/cmake"; } >"$dest/cmake.log" 2>&1; then
+	cat "$dest/cmake.log"
+	echo "FAIL: CMake consumer"
+	exit 1
+fi
 grep -q "Found tcptable" "$dest/cmake.log" || grep -q "Checking for module 'tcptable'" "$dest/cmake.log" ||
 	{ cat "$dest/cmake.log"; echo "FAIL: CMake did not find tcptable through pkg-config"; exit 1; }
 "$dest/cmake/consumer"
