@@ -145,7 +145,7 @@ cross_target() {
 	live=$QEMU_LIVE
 	[ $all -eq 1 ] && live="$live threads"
 	echo "--- $tgt: under $(sed -n "s/^exe_wrapper = '\(.*\)'/\1/p" "$ini"): unit suites (layout, decode, front end, mocks, fixtures, corpora), live: $live"
-	[ $all -eq 1 ] || echo "!!! $tgt: NOT RUN here: threads (4-5 min under qemu; scripts/test.sh --all runs it)"
+	[ $all -eq 1 ] || echo "!!! $tgt: NOT RUN here: threads (3-5 min under qemu; scripts/test.sh --all runs it)"
 	echo "$QEMU_NOT_RUN" | sed "s/^/!!! $tgt: NOT RUN under qemu: /"
 	[ -d "$dir/tests/bsd" ] ||
 		echo "!!! $tgt: NOT BUILT: the BSD fixture suites (amd64 kernel records; tests/meson.build)"
