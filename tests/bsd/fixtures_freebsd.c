@@ -46,6 +46,12 @@ void fb_pcb(struct bsd_buf *b, const struct fb_pcb *r)
 	x.xt_inp.inp_vflag = (uint8_t)r->vflag;
 	x.xt_inp.inp_lport = htons(r->lport);
 	x.xt_inp.inp_fport = htons(r->rport);
+	x.t_snd_cwnd = r->cwnd;
+	x.t_snd_ssthresh = r->ssthresh;
+	x.t_maxseg = r->maxseg;
+	x.t_rcv_wnd = r->rcv_wnd;
+	x.t_snd_wnd = r->snd_wnd;
+	x.t_sndrexmitpack = r->rexmit;
 	/* Where the kernel keeps the addresses: the IPv6 fields for an IPv6
 	 * PCB, the IPv4 ones (the last 4 bytes of the same unions) otherwise. */
 	bool v6 = r->laddr ? strchr(r->laddr, ':') != NULL : (r->vflag & FB_V6) != 0;

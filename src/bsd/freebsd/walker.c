@@ -80,14 +80,16 @@ static void copy_v4(uint8_t dst[16], const struct in_addr *a)
 	memcpy(dst, a, 4);
 }
 
-static int offer(const struct xtcpcb *r, size_t at, void *arg)
+/* The connection a record holds, into *c.  Returns 0 for a record that is
+ * not one (another protocol, created after the head, no state, CLOSED, no
+ * family), else 1. */
+static int decode(const struct xtcpcb *r, size_t at, uint64_t gen, struct tt_conn *c)
 {
-	const struct walk *w = arg;
 	const struct xinpcb *inp = &r->xt_inp;
 	if (inp->xi_socket.xso_protocol != IPPROTO_TCP)
 		return 0;
 	/* Created after the head was taken: the next read will show it. */
-	if (inp->inp_gencnt > w->gen)
+	if (inp->inp_gencnt > gen)
 		return 0;
 	uint8_t state = tt_bsd_state(r->t_state);
 	/* TCPS_CLOSED: an unbound or bound socket that neither listens nor
@@ -96,28 +98,27 @@ static int offer(const struct xtcpcb *r, size_t at, void *arg)
 	if (state == 0 || state == MIB_TCP_STATE_CLOSED)
 		return 0;
 
-	struct tt_conn c;
-	memset(&c, 0, sizeof(c));
-	c.state = state;
-	c.lport = inp->inp_lport;
-	c.rport = inp->inp_fport;
+	memset(c, 0, sizeof(*c));
+	c->state = state;
+	c->lport = inp->inp_lport;
+	c->rport = inp->inp_fport;
 	unsigned vflag = inp->inp_vflag;
 	bool dual = (vflag & (INP_IPV4 | INP_IPV6)) == (INP_IPV4 | INP_IPV6);
 	if ((vflag & INP_IPV6) && (!(vflag & INP_IPV4) || state == MIB_TCP_STATE_LISTEN)) {
 		/* An IPv6 PCB; with INP_IPV4 too, a listener that also takes
 		 * IPv4 (IPV6_V6ONLY off) and belongs to both tables.  A
 		 * connection of such a socket carries one of the two flags. */
-		c.family = AF_INET6;
-		memcpy(c.laddr, &inp->in6p_laddr, 16);
-		memcpy(c.raddr, &inp->in6p_faddr, 16);
-		c.lscope = tt_bsd_take_zone(c.laddr);
-		c.rscope = tt_bsd_take_zone(c.raddr);
+		c->family = AF_INET6;
+		memcpy(c->laddr, &inp->in6p_laddr, 16);
+		memcpy(c->raddr, &inp->in6p_faddr, 16);
+		c->lscope = tt_bsd_take_zone(c->laddr);
+		c->rscope = tt_bsd_take_zone(c->raddr);
 		if (dual)
-			c.flags |= TT_CONN_DUALSTACK;
+			c->flags |= TT_CONN_DUALSTACK;
 	} else if (vflag & INP_IPV4) {
-		c.family = AF_INET;
-		copy_v4(c.laddr, &inp->inp_laddr);
-		copy_v4(c.raddr, &inp->inp_faddr);
+		c->family = AF_INET;
+		copy_v4(c->laddr, &inp->inp_laddr);
+		copy_v4(c->raddr, &inp->inp_faddr);
 	} else {
 		return 0; /* neither family: nothing sensible to report */
 	}
@@ -126,8 +127,18 @@ static int offer(const struct xtcpcb *r, size_t at, void *arg)
 	/* Syncache and TIME_WAIT entries have no socket, hence no identity of
 	 * their own: the record's place in the copy is one (kernel addresses
 	 * are never that small). */
-	c.cookie = so ? so : (uint64_t)at;
+	c->cookie = so ? so : (uint64_t)at;
+	return 1;
+}
+
+static int offer(const struct xtcpcb *r, size_t at, void *arg)
+{
+	const struct walk *w = arg;
+	struct tt_conn c;
+	if (!decode(r, at, w->gen, &c))
+		return 0;
 	if (w->owners) {
+		uint64_t so = r->xt_inp.xi_socket.xso_so;
 		c.flags |= TT_CONN_PID_KNOWN;
 		c.pid = so ? tt_bsd_owner_of(w->owners, w->nowners, so) : 0;
 	}
@@ -199,4 +210,56 @@ int tt_fbsd_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out)
 	 * RST) beyond one per closed connection, as net-snmp estimates. */
 	out->out_rsts = s.tcps_sndctrl >= s.tcps_closed ? s.tcps_sndctrl - s.tcps_closed : 0;
 	return 0;
+}
+
+struct info_walk {
+	uint64_t gen;
+	const struct tt_conn *row;
+	struct tt_tcp_info *out;
+};
+
+/* The connection row names, as decode() gives it: a connection (not a
+ * listener) with the row's family, addresses and ports; an IPv6 row with a
+ * zone also needs that zone.  (FreeBSD keeps a connection accepted on a
+ * dual-stack socket as an IPv4 PCB, which an IPv4 row matches as it is.) */
+static bool same_conn(const struct tt_conn *c, const struct tt_conn *row)
+{
+	size_t alen = row->family == AF_INET ? 4 : 16;
+	if (c->state == MIB_TCP_STATE_LISTEN || c->family != row->family ||
+	    c->lport != row->lport || c->rport != row->rport ||
+	    memcmp(c->laddr, row->laddr, alen) != 0 || memcmp(c->raddr, row->raddr, alen) != 0)
+		return false;
+	return row->lscope == 0 || row->lscope == c->lscope;
+}
+
+/* Stops the walk (1) at the first record holding the connection. */
+static int info_of(const struct xtcpcb *r, size_t at, void *arg)
+{
+	const struct info_walk *w = arg;
+	struct tt_conn c;
+	if (!decode(r, at, w->gen, &c) || !same_conn(&c, w->row))
+		return 0;
+	struct tt_tcp_info *o = w->out;
+	memset(o, 0, sizeof(*o));
+	o->total_retrans = r->t_sndrexmitpack > 0 ? (uint32_t)r->t_sndrexmitpack : 0;
+#ifdef TT_FBSD_HAVE_XT_WINDOWS
+	o->snd_cwnd = r->t_snd_cwnd; /* bytes, unlike Linux */
+	o->snd_ssthresh = r->t_snd_ssthresh;
+	o->snd_mss = r->t_maxseg;
+	o->rcv_wnd = r->t_rcv_wnd;
+	o->snd_wnd = r->t_snd_wnd;
+#endif
+	return 1;
+}
+
+int tt_fbsd_pcblist_info(const void *buf, size_t len, const struct tt_conn *row,
+			 struct tt_tcp_info *out)
+{
+	struct xinpgen head, tail;
+	int err = frame(buf, len, &head, &tail);
+	if (err)
+		return err;
+	struct info_walk w = { head.xig_gen, row, out };
+	err = each_record(buf, len, info_of, &w);
+	return err == 1 ? 0 : err ? err : -ENOENT;
 }
