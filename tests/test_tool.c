@@ -640,6 +640,7 @@ START_TEST(command_line_errors)
 		{ "--port", "http" },	       { "--pid", "x" },	   { "--addr", "1.2.3.4/40" },
 		{ "--addr", "nothere" },       { "-s", "--json" },	   { "-r" },
 		{ "-e" },		       { "/" "q" },		   { "--json=1" },
+		{ "--estats", "-s" },	       { "--estats", "--summary" }, { "--estats=1" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct result r = run(cases[i]);
