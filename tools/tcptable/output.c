@@ -266,7 +266,7 @@ static void estats_text(char *buf, size_t len, const struct conn *c, const struc
 static void row_text(char *buf, size_t len, const struct conn *c, const struct options *o,
 		     struct names *nm)
 {
-	char l[ENDPOINT_MAX], r[ENDPOINT_MAX], est[80] = "";
+	char l[ENDPOINT_MAX], est[80] = "";
 	/* With --estats the state and PID columns are padded too, so the
 	 * counters after them line up. */
 	int at;
@@ -282,6 +282,7 @@ static void row_text(char *buf, size_t len, const struct conn *c, const struct o
 		else
 			at = snprintf(buf, len, "  %-5s  %-*s %s", "UDP", lw, l, "*:*");
 	} else {
+		char r[ENDPOINT_MAX];
 		format_endpoint(r, sizeof(r), c->family, c->raddr, c->rscope, c->rport, nm);
 		const char *st = state_name(c->state);
 		/* Padded by columns, not bytes: names may hold multibyte characters. */
