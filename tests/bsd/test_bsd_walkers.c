@@ -143,24 +143,41 @@ START_TEST(netbsd_records_exactly)
 }
 END_TEST
 
-/* Runs both FreeBSD walkers on the first len bytes of b placed to end at
+/* A FreeBSD pcblist's two walkers: TCP or UDP. */
+struct fb_walkers {
+	int (*check)(const void *buf, size_t len);
+	int (*walk)(const void *buf, size_t len, const struct tt_bsd_owner *owners, size_t n,
+		    struct tt_collector *col);
+};
+static const struct fb_walkers fb_tcp = { tt_fbsd_pcblist_check, tt_fbsd_pcblist_walk };
+static const struct fb_walkers fb_udp_walkers = { tt_fbsd_udplist_check, tt_fbsd_udplist_walk };
+
+/* Runs the FreeBSD walkers on the first len bytes of b placed to end at
  * an inaccessible page: any read past the end is a SIGSEGV. */
-static int fb_on_guarded(const struct bsd_buf *b, size_t len, size_t *offered)
+static int fb_on_guarded_with(const struct fb_walkers *w, const struct bsd_buf *b, size_t len,
+			      size_t *offered)
 {
 	struct tt_guarded g = tt_guarded_alloc(len);
 	memcpy(g.buf, b->p, len);
-	int check = tt_fbsd_pcblist_check(g.buf, len);
+	int check = w->check(g.buf, len);
 	struct tt_collector col = { 0 };
-	int walk = tt_fbsd_pcblist_walk(g.buf, len, NULL, 0, &col);
+	int walk = w->walk(g.buf, len, NULL, 0, &col);
 	*offered = col.n;
 	capture_free(&col);
 	struct tt_bsd_owner o[64];
 	size_t n;
 	(void)tt_fbsd_files_owners(g.buf, len, o, &n);
+	struct tt_udp_mib m;
+	(void)tt_fbsd_udp_mib(g.buf, len, &m);
 	tt_guarded_free(&g);
 	/* A walk that succeeds saw a well-framed list. */
 	ck_assert(walk != 0 || check == 0 || check == -EAGAIN);
 	return walk;
+}
+
+static int fb_on_guarded(const struct bsd_buf *b, size_t len, size_t *offered)
+{
+	return fb_on_guarded_with(&fb_tcp, b, len, offered);
 }
 
 START_TEST(freebsd_every_cut_stays_inside_the_buffer)
@@ -171,6 +188,22 @@ START_TEST(freebsd_every_cut_stays_inside_the_buffer)
 	ck_assert_uint_eq(offered, N(fb_set));
 	for (size_t len = 0; len < b.len; len++) {
 		int err = fb_on_guarded(&b, len, &offered);
+		ck_assert_msg(err == -EBADMSG || err == -EOPNOTSUPP, "cut at %zu: %d", len, err);
+	}
+	bsd_buf_free(&b);
+}
+END_TEST
+
+/* The same for a UDP list (bare xinpcb records, the fb_set sockets all
+ * bound), and the UDP statistics on every cut. */
+START_TEST(freebsd_udp_every_cut_stays_inside_the_buffer)
+{
+	struct bsd_buf b = fb_udp_list(3, 3, fb_set, N(fb_set));
+	size_t offered;
+	ck_assert_int_eq(fb_on_guarded_with(&fb_udp_walkers, &b, b.len, &offered), 0);
+	ck_assert_uint_eq(offered, N(fb_set));
+	for (size_t len = 0; len < b.len; len++) {
+		int err = fb_on_guarded_with(&fb_udp_walkers, &b, len, &offered);
 		ck_assert_msg(err == -EBADMSG || err == -EOPNOTSUPP, "cut at %zu: %d", len, err);
 	}
 	bsd_buf_free(&b);
@@ -372,6 +405,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, freebsd_records_exactly);
 	tcase_add_test(tc, netbsd_records_exactly);
 	tcase_add_test(tc, freebsd_every_cut_stays_inside_the_buffer);
+	tcase_add_test(tc, freebsd_udp_every_cut_stays_inside_the_buffer);
 	tcase_add_test(tc, netbsd_every_cut_stays_inside_the_buffer);
 	tcase_add_test(tc, openbsd_records_exactly);
 	tcase_add_test(tc, openbsd_every_cut_stays_inside_the_buffer);
