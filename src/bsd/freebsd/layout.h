@@ -32,6 +32,9 @@
 #include <netinet/in_pcb.h>
 #include <netinet/tcp_fsm.h>
 #include <netinet/tcp_var.h>
+#include <netinet/in_systm.h>
+#include <netinet/ip.h>
+#include <netinet/ip_var.h> /* struct ipovly, for udp_var.h */
 #include <netinet/udp.h>
 #include <netinet/udp_var.h>
 #endif
