@@ -151,9 +151,11 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
  * GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
 int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 {
-	(void)family;
 	memset(out, 0, sizeof(*out));
 	if (fx.os == FX_FREEBSD)
 		return tt_fbsd_udp_mib(fx.stats.p, fx.stats.len, out);
+	if (fx.os == FX_NETBSD)
+		return (family == AF_INET6 ? tt_nbsd_udp6_mib : tt_nbsd_udp_mib)(fx.stats.p,
+										  fx.stats.len, out);
 	return -EOPNOTSUPP;
 }
