@@ -643,18 +643,6 @@ static void serve_udp(const struct fb_pcb *r, size_t n)
 	fx.npcb = 1;
 }
 
-/* The whole GetExtendedUdpTable answer for family and cls; free() it. */
-static void *udp_ext(ULONG family, UDP_TABLE_CLASS cls)
-{
-	DWORD size = 0;
-	ck_assert_uint_eq(GetExtendedUdpTable(NULL, &size, TRUE, family, cls, 0),
-			  ERROR_INSUFFICIENT_BUFFER);
-	void *t = malloc(size);
-	ck_assert_ptr_nonnull(t);
-	ck_assert_uint_eq(GetExtendedUdpTable(t, &size, TRUE, family, cls, 0), NO_ERROR);
-	return t;
-}
-
 /* One of each kind of UDP socket, in the kernel's (unsorted) order. */
 static const struct fb_pcb udp_set[] = {
 	/* A connected IPv4 socket, shared by pids 200 and 150. */
@@ -712,7 +700,7 @@ START_TEST(udp_ipv4_rows)
 	ck_assert_int_eq(fx.reads[TT_BSD_PCB], 0);
 	ck_assert_int_eq(fx.reads[TT_BSD_FILES], 0);
 
-	PMIB_UDPTABLE_OWNER_PID op = udp_ext(AF_INET, UDP_TABLE_OWNER_PID);
+	PMIB_UDPTABLE_OWNER_PID op = fx_udp_ext(AF_INET, UDP_TABLE_OWNER_PID);
 	ck_assert_uint_eq(op->dwNumEntries, 4);
 	ck_assert_uint_eq(ROW(op, 0).dwOwningPid, 100);
 	ck_assert_uint_eq(ROW(op, 1).dwOwningPid, 400);
@@ -739,7 +727,7 @@ START_TEST(udp_ipv6_rows)
 	ck_assert_uint_eq(ROW(t, 2).dwLocalPort, htons(546));
 	free(t);
 
-	PMIB_UDP6TABLE_OWNER_PID op = udp_ext(AF_INET6, UDP_TABLE_OWNER_PID);
+	PMIB_UDP6TABLE_OWNER_PID op = fx_udp_ext(AF_INET6, UDP_TABLE_OWNER_PID);
 	ck_assert_uint_eq(op->dwNumEntries, 3);
 	ck_assert_uint_eq(ROW(op, 0).dwOwningPid, 400);
 	ck_assert_uint_eq(ROW(op, 1).dwOwningPid, 600);
@@ -749,74 +737,18 @@ START_TEST(udp_ipv6_rows)
 }
 END_TEST
 
-/* Every class and family of GetExtendedUdpTable: its row count and size,
- * the owner classes with their PIDs. */
+/* Every class and family of GetExtendedUdpTable: sizes, every length one
+ * short against a guard page, exact fits; the owner classes' PIDs. */
 START_TEST(udp_every_class_and_family)
 {
 	serve_udp_set();
-	static const struct {
-		ULONG family;
-		UDP_TABLE_CLASS cls;
-		size_t row_size;
-		DWORD rows;
-	} want[] = {
-		{ AF_INET, UDP_TABLE_BASIC, sizeof(MIB_UDPROW), 4 },
-		{ AF_INET, UDP_TABLE_OWNER_PID, sizeof(MIB_UDPROW_OWNER_PID), 4 },
-		{ AF_INET, UDP_TABLE_OWNER_MODULE, sizeof(MIB_UDPROW_OWNER_MODULE), 4 },
-		{ AF_INET6, UDP_TABLE_BASIC, sizeof(MIB_UDP6ROW), 3 },
-		{ AF_INET6, UDP_TABLE_OWNER_PID, sizeof(MIB_UDP6ROW_OWNER_PID), 3 },
-		{ AF_INET6, UDP_TABLE_OWNER_MODULE, sizeof(MIB_UDP6ROW_OWNER_MODULE), 3 },
-	};
-	for (size_t i = 0; i < N(want); i++) {
-		DWORD size = 0;
-		ck_assert_uint_eq(GetExtendedUdpTable(NULL, &size, TRUE, want[i].family, want[i].cls,
-						      0),
-				  ERROR_INSUFFICIENT_BUFFER);
-		size_t head = want[i].cls == UDP_TABLE_OWNER_MODULE ? 8 : sizeof(DWORD);
-		ck_assert_uint_eq(size, head + want[i].rows * want[i].row_size);
-		void *t = udp_ext(want[i].family, want[i].cls);
-		ck_assert_uint_eq(*(DWORD *)t, want[i].rows);
-		if (want[i].cls == UDP_TABLE_OWNER_MODULE && want[i].family == AF_INET)
-			ck_assert_uint_eq(ROW((PMIB_UDPTABLE_OWNER_MODULE)t, 3).dwOwningPid, 150);
-		if (want[i].cls == UDP_TABLE_OWNER_MODULE && want[i].family == AF_INET6)
-			ck_assert_uint_eq(ROW((PMIB_UDP6TABLE_OWNER_MODULE)t, 0).dwOwningPid, 400);
-		free(t);
-	}
-}
-END_TEST
-
-/* One byte short of every size against a guard page: nothing written;
- * exactly enough: the rows, ending at the guard page. */
-START_TEST(udp_sizes_against_a_guard_page)
-{
-	serve_udp_set();
-	static const UDP_TABLE_CLASS classes[] = { UDP_TABLE_BASIC, UDP_TABLE_OWNER_PID,
-						   UDP_TABLE_OWNER_MODULE };
-	static const ULONG families[] = { AF_INET, AF_INET6 };
-	for (size_t f = 0; f < N(families); f++)
-		for (size_t c = 0; c < N(classes); c++) {
-			DWORD size = 0;
-			ck_assert_uint_eq(GetExtendedUdpTable(NULL, &size, TRUE, families[f],
-							      classes[c], 0),
-					  ERROR_INSUFFICIENT_BUFFER);
-			for (DWORD len = 0; len < size; len++) {
-				struct tt_guarded g = tt_guarded_alloc(len);
-				DWORD got = len;
-				ck_assert_uint_eq(GetExtendedUdpTable(len ? g.buf : NULL, &got, TRUE,
-								      families[f], classes[c], 0),
-						  ERROR_INSUFFICIENT_BUFFER);
-				ck_assert_uint_eq(got, size);
-				ck_assert(tt_pattern_intact(g.map, g.map + g.body));
-				tt_guarded_free(&g);
-			}
-			struct tt_guarded g = tt_guarded_alloc(size);
-			DWORD got = size;
-			ck_assert_uint_eq(GetExtendedUdpTable(g.buf, &got, TRUE, families[f],
-							      classes[c], 0),
-					  NO_ERROR);
-			ck_assert_uint_eq(*(DWORD *)g.buf, families[f] == AF_INET ? 4 : 3);
-			tt_guarded_free(&g);
-		}
+	fx_udp_every_class_and_size(4, 3);
+	PMIB_UDPTABLE_OWNER_MODULE m4 = fx_udp_ext(AF_INET, UDP_TABLE_OWNER_MODULE);
+	ck_assert_uint_eq(ROW(m4, 3).dwOwningPid, 150);
+	free(m4);
+	PMIB_UDP6TABLE_OWNER_MODULE m6 = fx_udp_ext(AF_INET6, UDP_TABLE_OWNER_MODULE);
+	ck_assert_uint_eq(ROW(m6, 0).dwOwningPid, 400);
+	free(m6);
 }
 END_TEST
 
@@ -936,23 +868,7 @@ END_TEST
 START_TEST(udp_allocation_failures)
 {
 	serve_udp_set();
-	DWORD room = 1 << 14;
-	void *buf = malloc(room);
-	DWORD size = room;
-	tt_hooks_reset();
-	ck_assert_uint_eq(GetExtendedUdpTable(buf, &size, TRUE, AF_INET6, UDP_TABLE_OWNER_PID, 0),
-			  NO_ERROR);
-	long allocs = tt_hooks_allocs();
-	ck_assert_int_ge(allocs, 3); /* the list, kern.file, the owner table, ... */
-	for (long k = 1; k <= allocs; k++) {
-		tt_hooks_reset();
-		tt_hooks.fail_alloc_at = k;
-		size = room;
-		DWORD rc = GetExtendedUdpTable(buf, &size, TRUE, AF_INET6, UDP_TABLE_OWNER_PID, 0);
-		ck_assert_msg(rc == ERROR_NOT_ENOUGH_MEMORY, "allocation %ld: %u", k, (unsigned)rc);
-	}
-	tt_hooks_reset();
-	free(buf);
+	fx_udp_every_allocation_fails(AF_INET6, 3); /* the list, kern.file, the owner table */
 }
 END_TEST
 
@@ -991,7 +907,6 @@ static Suite *suite(void)
 	tcase_add_test(udp, udp_ipv4_rows);
 	tcase_add_test(udp, udp_ipv6_rows);
 	tcase_add_test(udp, udp_every_class_and_family);
-	tcase_add_test(udp, udp_sizes_against_a_guard_page);
 	tcase_add_test(udp, udp_generation_mismatch_retries);
 	tcase_add_test(udp, udp_malformed_lists_are_not_supported);
 	tcase_add_test(udp, udp_read_errors);
