@@ -102,6 +102,9 @@ struct bsd_buf nb_list(const struct nb_pcb *r, size_t n);
 void nb_file(struct bsd_buf *b, uint32_t pid, uint32_t type, uint64_t data);
 size_t nb_file_size(void);
 struct bsd_buf nb_tcpstat(const struct fx_tcpstat *s, size_t extra_counters);
+/* net.inet.udp.stats (family 4) or net.inet6.udp6.stats (6): noportbcast
+ * goes to UDP6_STAT_NOPORTMCAST for IPv6. */
+struct bsd_buf nb_udpstat(const struct fx_udpstat *s, int family);
 
 /* ---- DragonFly: bare xtcpcb arrays, kern.file, per-CPU tcp_stats. */
 
