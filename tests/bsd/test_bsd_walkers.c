@@ -215,6 +215,7 @@ START_TEST(netbsd_every_cut_stays_inside_the_buffer)
 	static const struct nb_pcb v4[] = {
 		{ 4, FX_ESTABLISHED, "10.0.0.1", "10.0.0.2", 1, 2, 0, 0, 0x10, 0x20 },
 		{ 4, FX_LISTEN, "10.0.0.1", NULL, 3, 0, 0, 0, 0x30, 0x40 },
+		{ 4, 0, "10.0.0.1", NULL, 5, 0, 0, 0, 0x50, 0x60, 0, IPPROTO_UDP, -1 },
 	};
 	struct bsd_buf b = nb_list(v4, N(v4));
 	for (size_t len = 0; len <= b.len; len++) {
@@ -227,6 +228,14 @@ START_TEST(netbsd_every_cut_stays_inside_the_buffer)
 		else
 			ck_assert_int_eq(err, -EOPNOTSUPP);
 		capture_free(&col);
+		/* The UDP walker: the same framing; the one UDP record whole. */
+		err = tt_nbsd_udplist_walk(g.buf, len, NULL, 0, &col);
+		ck_assert_int_eq(err, len % nb_pcb_size() == 0 ? 0 : -EOPNOTSUPP);
+		ck_assert_uint_eq(col.n, len == b.len ? 1 : 0);
+		capture_free(&col);
+		struct tt_udp_mib u;
+		(void)tt_nbsd_udp_mib(g.buf, len, &u);
+		(void)tt_nbsd_udp6_mib(g.buf, len, &u);
 		struct tt_bsd_owner o[64];
 		size_t n;
 		err = tt_nbsd_files_owners(g.buf, len, o, &n);
@@ -360,6 +369,7 @@ START_TEST(collector_errors_propagate)
 
 	static const struct nb_pcb v4[] = {
 		{ 4, FX_LISTEN, "10.0.0.1", NULL, 3, 0, 0, 0, 0x30, 0x40 },
+		{ 4, 0, "10.0.0.1", NULL, 5, 0, 0, 0, 0x50, 0x60, 0, IPPROTO_UDP, -1 },
 	};
 	b = nb_list(v4, N(v4));
 	col = (struct tt_collector){ .fail_at = 1 };
