@@ -12,6 +12,7 @@
 
 #include "tcptable_windef.h"
 #include "iprtrmib.h"
+#include "tcpestats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,6 +39,22 @@ IPHLPAPI_DLL_LINKAGE DWORD WINAPI GetOwnerModuleFromTcp6Entry(PMIB_TCP6ROW_OWNER
 							      PVOID pBuffer, PDWORD pdwSize);
 
 IPHLPAPI_DLL_LINKAGE DWORD WINAPI SetTcpEntry(PMIB_TCPROW pTcpRow);
+
+/* Per-connection extended statistics (tcpestats.h). */
+IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetPerTcpConnectionEStats(PMIB_TCPROW Row, TCP_ESTATS_TYPE EstatsType,
+							    PUCHAR Rw, ULONG RwVersion, ULONG RwSize,
+							    PUCHAR Ros, ULONG RosVersion, ULONG RosSize,
+							    PUCHAR Rod, ULONG RodVersion, ULONG RodSize);
+IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetPerTcp6ConnectionEStats(PMIB_TCP6ROW Row, TCP_ESTATS_TYPE EstatsType,
+							     PUCHAR Rw, ULONG RwVersion, ULONG RwSize,
+							     PUCHAR Ros, ULONG RosVersion, ULONG RosSize,
+							     PUCHAR Rod, ULONG RodVersion, ULONG RodSize);
+IPHLPAPI_DLL_LINKAGE ULONG WINAPI SetPerTcpConnectionEStats(PMIB_TCPROW Row, TCP_ESTATS_TYPE EstatsType,
+							    PUCHAR Rw, ULONG RwVersion, ULONG RwSize,
+							    ULONG Offset);
+IPHLPAPI_DLL_LINKAGE ULONG WINAPI SetPerTcp6ConnectionEStats(PMIB_TCP6ROW Row, TCP_ESTATS_TYPE EstatsType,
+							     PUCHAR Rw, ULONG RwVersion, ULONG RwSize,
+							     ULONG Offset);
 
 IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetTcpStatistics(PMIB_TCPSTATS Statistics);
 IPHLPAPI_DLL_LINKAGE ULONG WINAPI GetTcpStatisticsEx(PMIB_TCPSTATS Statistics, ULONG Family);

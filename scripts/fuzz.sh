@@ -15,7 +15,7 @@ fi
 ninja -C build-fuzz >/dev/null
 mkdir -p build-fuzz/findings
 status=0
-for t in diag procnet proc utf8 fbsd nbsd obsd dfly darwin; do
+for t in diag estats procnet proc utf8 fbsd nbsd obsd dfly darwin; do
 	work=$(mktemp -d)
 	echo "fuzz_$t: ${secs}s"
 	if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

@@ -4,9 +4,12 @@
 # order with the socket and stdio headers, next to a program that already
 # has the Windows base types (TCPTABLE_HAVE_WINDEF), and next to X11's
 # <X11/Xmd.h>, whose BOOL is an unsigned char, in either order.
+# The tcpestats.h layouts hold on 32-bit targets (i386, armv7) as on
+# Windows x86.
 # usage: headers.sh <include dir>
 set -u
 inc=$1
+tests_dir=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
@@ -26,6 +29,7 @@ use_all='int main(void) {
 	return row.dwState == 5 ? 0 : 1;
 }'
 use_tcp='int main(void) { MIB_TCPROW_W2K r; r.dwState = ERROR_SUCCESS; return (int)sizeof(r) - 20; }'
+use_estats='int main(void) { TCP_ESTATS_DATA_ROD_v0 d; d.ThruBytesAcked = 1; return (int)sizeof(d) - 96 + (int)d.ThruBytesAcked - 1 + TcpConnectionEstatsFineRtt - 8; }'
 use_udp='#include <stddef.h>
 /* The UDP layouts of SPEC §3, as C and as C++ see them. */
 TCPTABLE_STATIC_ASSERT(sizeof(MIB_UDPROW) == 8 && sizeof(MIB_UDPROW_OWNER_PID) == 12, "udp rows");
@@ -65,6 +69,7 @@ while IFS='|' read -r hdrs kind; do
 	all) echo "$use_all" ;;
 	tcp) echo "$use_tcp" ;;
 	udp) echo "$use_udp" ;;
+	estats) echo "$use_estats" ;;
 	esac >> "$src"
 	for cc in gcc clang; do
 		for std in c11 c17; do
@@ -84,6 +89,8 @@ tcptable_windef.h iprtrmib.h tcpmib.h udpmib.h iphlpapi.h|all
 tcpmib.h stdio.h|tcp
 iprtrmib.h|tcp
 udpmib.h|udp
+tcpestats.h stdio.h|estats
+iphlpapi.h|estats
 ORDERS
 
 # Another compatibility layer already defined the base types.
@@ -92,7 +99,8 @@ cat > "$tmp/foreign.c" <<SRC
 #include <wchar.h>
 #include <netinet/in.h>
 typedef uint32_t DWORD, *PDWORD; typedef uint32_t ULONG, *PULONG; typedef int32_t LONG;
-typedef int BOOL; typedef unsigned char UCHAR, *PUCHAR; typedef uint16_t USHORT;
+typedef int BOOL; typedef unsigned char UCHAR, *PUCHAR, BOOLEAN; typedef uint16_t USHORT;
+typedef size_t SIZE_T;
 typedef int64_t LONGLONG; typedef uint64_t ULONGLONG, DWORD64, ULONG64;
 typedef wchar_t WCHAR, *PWCHAR; typedef void *PVOID;
 typedef union { struct { DWORD LowPart; LONG HighPart; } u; LONGLONG QuadPart; } LARGE_INTEGER;
@@ -180,6 +188,29 @@ SRC
 	expect_error x11-unwrapped-after "BOOL" "$tmp/x11bare.c"
 else
 	echo "SKIPPED: the X11 checks: /usr/include/X11/Xproto.h is missing (scripts/deps.sh installs x11proto-dev)"
+fi
+
+# ILP32: tcpestats.h's SIZE_T records shrink as on Windows x86, its ULONG64
+# members stay 8-aligned (layout_estats.h holds both sets of numbers).  No
+# 32-bit C library is needed: clang's freestanding headers and stubs of the
+# four system headers tcptable_windef.h includes.
+if command -v clang > /dev/null; then
+	stubs="$tmp/stubs"
+	mkdir -p "$stubs/sys" "$stubs/netinet"
+	: > "$stubs/sys/types.h"
+	: > "$stubs/sys/socket.h"
+	printf '#include <stddef.h>\n' > "$stubs/wchar.h"
+	printf '#include <stdint.h>\nstruct in_addr { uint32_t s_addr; };\nstruct in6_addr { uint8_t s6_addr[16]; };\n' \
+		> "$stubs/netinet/in.h"
+	printf '#include <iphlpapi.h>\n#include "layout_estats.h"\nTCPTABLE_STATIC_ASSERT(sizeof(void *) == 4, "ILP32");\n' \
+		> "$tmp/ilp32.c"
+	res=$(clang -print-resource-dir)
+	for target in i386-linux-gnu armv7-linux-gnueabihf; do
+		check "estats-layout-$target" "$tmp/ilp32.c" clang --target=$target -std=c11 -x c \
+			-ffreestanding -nostdinc -isystem "$res/include" -isystem "$stubs" -I"$tests_dir"
+	done
+else
+	echo "SKIPPED: the ILP32 layout checks of tcpestats.h: clang is missing"
 fi
 
 echo "$runs header compilations, $fails failed"

@@ -101,3 +101,11 @@ int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 	*out = tt_mock.udp_mib;
 	return tt_mock.udp_mib_err;
 }
+
+int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)
+{
+	tt_mock.info_calls++;
+	tt_mock.info_conn = *c;
+	*out = tt_mock.info;
+	return tt_mock.info_err;
+}

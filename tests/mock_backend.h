@@ -37,10 +37,14 @@ struct tt_mock {
 	struct tt_conn destroyed;
 	struct tt_tcp_mib mib;
 	int mib_err;
+	/* tt_backend_tcp_info: info_err, else a copy of info. */
+	struct tt_tcp_info info;
+	int info_err;
+	struct tt_conn info_conn; /* the connection last asked for */
 	struct tt_udp_mib udp_mib; /* tt_backend_udp_mib */
 	int udp_mib_err;
 	/* Observations. */
-	int collect_calls, owner_calls, image_calls, destroy_calls;
+	int collect_calls, owner_calls, image_calls, destroy_calls, info_calls;
 	size_t claims_made;
 	unsigned last_proto, last_table, last_states;
 	bool last_owners;

@@ -1,8 +1,9 @@
 /*
  * test_decode.c - the pure parts of the Linux backend on fixture input:
  * the inet_diag message decoder, the state map, the request state mask, the
- * exact lookup's filter and check, the SOCK_DESTROY request, and the /proc
- * owner parsers.
+ * exact lookup's filter and check, the SOCK_DESTROY request, the EStats
+ * counters from INET_DIAG_INFO (decoded by length), and the /proc owner
+ * parsers.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -14,10 +15,12 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 
 #include <check.h>
 #include <iphlpapi.h>
 
+#include "backend.h"
 #include "diag.h"
 #include "lookup.h"
 #include "owner_parse.h"
@@ -588,6 +591,125 @@ START_TEST(proc_stat_fields)
 }
 END_TEST
 
+/* A reply carrying the first info_len bytes of ti as INET_DIAG_INFO, after
+ * another attribute, with the queues rq/wq. */
+static struct msgbuf info_msg(const struct tcp_info *ti, size_t info_len, uint32_t rq, uint32_t wq)
+{
+	struct msgbuf m;
+	memset(&m, 0, sizeof(m));
+	struct inet_diag_msg d;
+	memset(&d, 0, sizeof(d));
+	d.idiag_family = AF_INET;
+	d.idiag_state = 1;
+	d.idiag_rqueue = rq;
+	d.idiag_wqueue = wq;
+	memcpy(m.b, &d, sizeof(d));
+	size_t at = sizeof(d);
+	struct nlattr a = { NLA_HDRLEN + 1, INET_DIAG_SHUTDOWN };
+	memcpy(m.b + at, &a, sizeof(a));
+	at += NLA_ALIGN(a.nla_len);
+	a.nla_len = (uint16_t)(NLA_HDRLEN + info_len);
+	a.nla_type = INET_DIAG_INFO;
+	memcpy(m.b + at, &a, sizeof(a));
+	memcpy(m.b + at + NLA_HDRLEN, ti, info_len);
+	m.len = at + NLA_ALIGN(a.nla_len);
+	return m;
+}
+
+static struct tcp_info sample_info(void)
+{
+	struct tcp_info ti;
+	memset(&ti, 0, sizeof(ti));
+	ti.tcpi_retransmits = 2;
+	ti.tcpi_options = 4 | 1; /* TCPI_OPT_WSCALE | TCPI_OPT_TIMESTAMPS */
+	ti.tcpi_snd_wscale = 7;
+	ti.tcpi_rcv_wscale = 9;
+	ti.tcpi_rto = 201000;
+	ti.tcpi_snd_mss = 1448;
+	ti.tcpi_advmss = 1460;
+	ti.tcpi_rtt = 5123;
+	ti.tcpi_rttvar = 77;
+	ti.tcpi_snd_cwnd = 10;
+	ti.tcpi_snd_ssthresh = 20;
+	ti.tcpi_reordering = 3;
+	ti.tcpi_total_retrans = 11;
+	ti.tcpi_bytes_acked = 1000001;
+	ti.tcpi_bytes_received = 300000;
+	ti.tcpi_segs_out = 700;
+	ti.tcpi_notsent_bytes = 40;
+	ti.tcpi_min_rtt = 33;
+	ti.tcpi_data_segs_out = 690;
+	ti.tcpi_delivery_rate = 123456;
+	ti.tcpi_busy_time = 9000;
+	ti.tcpi_bytes_sent = 1000100;
+	ti.tcpi_dsack_dups = 5;
+	ti.tcpi_snd_wnd = 65535;
+	return ti;
+}
+
+START_TEST(estats_info_full)
+{
+	struct tcp_info ti = sample_info();
+	struct msgbuf m = info_msg(&ti, sizeof(ti), 17, 140);
+	struct tt_tcp_info o;
+	ck_assert_int_eq(tt_diag_tcp_info(m.b, m.len, &o), 0);
+	ck_assert_uint_eq(o.rtt_us, 5123);
+	ck_assert_uint_eq(o.rto_us, 201000);
+	ck_assert_uint_eq(o.snd_cwnd, 14480);
+	ck_assert_uint_eq(o.snd_ssthresh, 28960);
+	ck_assert(o.wscale);
+	ck_assert_uint_eq(o.snd_wscale, 7);
+	ck_assert_uint_eq(o.rcv_wscale, 9);
+	ck_assert_uint_eq(o.cur_timeouts, 2);
+	ck_assert_uint_eq(o.bytes_acked, 1000001);
+	ck_assert_uint_eq(o.bytes_sent, 1000100);
+	ck_assert_uint_eq(o.data_segs_out, 690);
+	ck_assert_uint_eq(o.min_rtt_us, 33);
+	ck_assert_uint_eq(o.delivery_rate, 123456);
+	ck_assert_uint_eq(o.dsack_dups, 5);
+	ck_assert_uint_eq(o.snd_wnd, 65535);
+	ck_assert_uint_eq(o.notsent_bytes, 40);
+	ck_assert_uint_eq(o.unacked_bytes, 100); /* wqueue less the unsent */
+	ck_assert_uint_eq(o.unread_bytes, 17);
+}
+END_TEST
+
+/* Older kernels send a shorter tcp_info: what is beyond it reads 0. */
+START_TEST(estats_info_by_length)
+{
+	struct tcp_info ti = sample_info();
+	/* Linux 3.x: up to tcpi_total_retrans (104 bytes). */
+	struct msgbuf m = info_msg(&ti, offsetof(struct tcp_info, tcpi_pacing_rate), 0, 0);
+	struct tt_tcp_info o;
+	ck_assert_int_eq(tt_diag_tcp_info(m.b, m.len, &o), 0);
+	ck_assert_uint_eq(o.rtt_us, 5123);
+	ck_assert_uint_eq(o.snd_cwnd, 14480);
+	ck_assert_uint_eq(o.bytes_acked, 0);
+	ck_assert_uint_eq(o.min_rtt_us, 0);
+	/* Linux 4.6..4.18: no bytes_sent yet. */
+	m = info_msg(&ti, offsetof(struct tcp_info, tcpi_delivery_rate), 0, 0);
+	ck_assert_int_eq(tt_diag_tcp_info(m.b, m.len, &o), 0);
+	ck_assert_uint_eq(o.bytes_acked, 1000001);
+	ck_assert_uint_eq(o.min_rtt_us, 33);
+	ck_assert_uint_eq(o.delivery_rate, 0);
+	ck_assert_uint_eq(o.bytes_sent, 0);
+	/* Cut inside a field: the field is partial, the rest 0, no over-read. */
+	m = info_msg(&ti, offsetof(struct tcp_info, tcpi_rtt) + 1, 0, 0);
+	ck_assert_int_eq(tt_diag_tcp_info(m.b, m.len, &o), 0);
+	ck_assert_uint_eq(o.rtt_us, 5123 & 0xff);
+	ck_assert_uint_eq(o.snd_cwnd, 0);
+	/* No INET_DIAG_INFO at all (a TIME_WAIT socket): everything 0. */
+	m = info_msg(&ti, 0, 3, 0);
+	ck_assert_int_eq(tt_diag_tcp_info(m.b, m.len - NLA_HDRLEN, &o), 0);
+	ck_assert_uint_eq(o.rtt_us, 0);
+	ck_assert_uint_eq(o.unread_bytes, 3);
+	/* Malformed: short header, attribute overrunning the payload. */
+	ck_assert_int_eq(tt_diag_tcp_info(m.b, sizeof(struct inet_diag_msg) - 1, &o), -EBADMSG);
+	m = info_msg(&ti, sizeof(ti), 0, 0);
+	ck_assert_int_eq(tt_diag_tcp_info(m.b, m.len - 8, &o), -EBADMSG);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("decode");
@@ -604,6 +726,8 @@ int main(void)
 	tcase_add_test(tc, exact_lookup_filter);
 	tcase_add_test(tc, exact_lookup_check);
 	tcase_add_test(tc, destroy_request_names_the_socket_found);
+	tcase_add_test(tc, estats_info_full);
+	tcase_add_test(tc, estats_info_by_length);
 	tcase_add_test(tc, pid_names);
 	tcase_add_test(tc, socket_links);
 	tcase_add_test(tc, snmp_tcp_section);

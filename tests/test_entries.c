@@ -2,7 +2,8 @@
  * test_entries.c - the front end of GetOwnerModuleFrom*Entry, SetTcpEntry,
  * TcptableSetTcp6Entry and the statistics functions over the mock backend:
  * argument checks, the error maps, the module buffer layout and UTF-8
- * decoding, 32/64-bit counters, OWNER_MODULE rows.
+ * decoding, 32/64-bit counters, OWNER_MODULE rows; Get/SetPer…EStats:
+ * the checks in SPEC §11 order, the row passed on, the Windows units.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -353,6 +354,242 @@ START_TEST(utf8_decoding)
 }
 END_TEST
 
+/* ---- Get/SetPer…EStats (SPEC §11): the checks in order, none reaching
+ * the backend; then the lookup's errors, the row passed on, the units. */
+
+static MIB_TCPROW estats_row(void)
+{
+	MIB_TCPROW r;
+	memset(&r, 0, sizeof(r));
+	r.dwState = MIB_TCP_STATE_ESTAB;
+	r.dwLocalAddr = htonl(0x7f000001);
+	r.dwLocalPort = htons(1111);
+	r.dwRemoteAddr = htonl(0x0a000002);
+	r.dwRemotePort = htons(2222);
+	return r;
+}
+
+/* Get with every argument spelled out: (row, type, Rw, RwVersion, RwSize,
+ * Ros, RosVersion, RosSize, Rod, RodVersion, RodSize). */
+#define GET(row, type, rw, rwv, rws, ros, rosv, ross, rod, rodv, rods)                       \
+	GetPerTcpConnectionEStats(row, (TCP_ESTATS_TYPE)(type), (PUCHAR)(rw), rwv, rws,         \
+				  (PUCHAR)(ros), rosv, ross, (PUCHAR)(rod), rodv, rods)
+
+START_TEST(estats_get_checks_in_order)
+{
+	MIB_TCPROW r = estats_row();
+	unsigned char b1[256], b2[256], b3[256];
+	ULONG data = sizeof(TCP_ESTATS_DATA_ROD_v0);
+	/* Row NULL, or a type outside 0..8: 87, before anything else. */
+	ck_assert_uint_eq(GET(NULL, 1, NULL, 1, 0, NULL, 0, 0, b3, 0, data), ERROR_INVALID_PARAMETER);
+	ck_assert_uint_eq(GET(&r, 9, NULL, 1, 0, NULL, 0, 0, b3, 0, data), ERROR_INVALID_PARAMETER);
+	ck_assert_uint_eq(GET(&r, -1, NULL, 0, 0, NULL, 0, 0, b3, 0, data), ERROR_INVALID_PARAMETER);
+	/* Any version but 0: 50, before a NULL buffer with a size. */
+	ck_assert_uint_eq(GET(&r, 1, NULL, 1, 0, NULL, 0, 0, b3, 0, data), ERROR_NOT_SUPPORTED);
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 0, NULL, 2, 0, NULL, 0, 4), ERROR_NOT_SUPPORTED);
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 4, NULL, 0, 0, b3, 1, data), ERROR_NOT_SUPPORTED);
+	/* A NULL buffer with a size: 1784, before a buffer of the wrong kind. */
+	ck_assert_uint_eq(GET(&r, 0, b1, 0, 1, NULL, 0, 0, NULL, 0, 4), ERROR_INVALID_USER_BUFFER);
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 1, b2, 0, 4, b3, 0, data), ERROR_INVALID_USER_BUFFER);
+	/* A buffer the type has no record for: 87, before a small buffer. */
+	ck_assert_uint_eq(GET(&r, 0, b1, 0, 1, NULL, 0, 0, NULL, 0, 0), ERROR_INVALID_PARAMETER);
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 0, b2, 0, 64, b3, 0, 1), ERROR_INVALID_PARAMETER);
+	ck_assert_uint_eq(GET(&r, 0, NULL, 0, 0, b2, 0, 12, b3, 0, 64), ERROR_INVALID_PARAMETER);
+	for (int t = 3; t <= 8; t++)
+		ck_assert_uint_eq(GET(&r, t, NULL, 0, 0, b2, 0, 64, NULL, 0, 0), ERROR_INVALID_PARAMETER);
+	/* Too small, each record: 122. */
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 0, NULL, 0, 0, b3, 0, data - 1), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(GET(&r, 1, b1, 0, 0, NULL, 0, 0, b3, 0, data), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(GET(&r, 0, NULL, 0, 0, b2, 0, 11, NULL, 0, 0), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(GET(&r, 7, b1, 0, 7, NULL, 0, 0, NULL, 0, 0), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(GET(&r, 2, NULL, 0, 0, b2, 0, 3, NULL, 0, 0), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(GET(&r, 2, NULL, 0, 0, NULL, 0, 0, b3, 0,
+			      sizeof(TCP_ESTATS_SND_CONG_ROD_v0) - 1),
+			  ERROR_INSUFFICIENT_BUFFER);
+	/* None of these asked the kernel. */
+	ck_assert_int_eq(tt_mock.info_calls, 0);
+	/* Then the lookup: missing, or gone meanwhile, is 1168. */
+	tt_mock.info_err = -ENOENT;
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 0, NULL, 0, 0, b3, 0, data), ERROR_NOT_FOUND);
+	tt_mock.info_err = -ESTALE;
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 0, NULL, 0, 0, NULL, 0, 0), ERROR_NOT_FOUND);
+	tt_mock.info_err = -ENOMEM;
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 0, NULL, 0, 0, b3, 0, data), ERROR_NOT_ENOUGH_MEMORY);
+	tt_mock.info_err = -EOPNOTSUPP;
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 0, NULL, 0, 0, b3, 0, data), ERROR_NOT_SUPPORTED);
+	ck_assert_int_eq(tt_mock.info_calls, 4);
+	/* A failed lookup writes nothing. */
+	memset(b3, 0xee, sizeof(b3));
+	tt_mock.info_err = -ENOENT;
+	tt_mock.info.bytes_sent = 5;
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 0, NULL, 0, 0, b3, 0, data), ERROR_NOT_FOUND);
+	ck_assert_uint_eq(b3[0], 0xee);
+}
+END_TEST
+
+/* The connection named is the row's (state ignored); an IPv6 row passes
+ * its zone. */
+START_TEST(estats_rows_name_the_connection)
+{
+	MIB_TCPROW r = estats_row();
+	r.dwState = MIB_TCP_STATE_CLOSED;
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 0, NULL, 0, 0, NULL, 0, 0), NO_ERROR);
+	ck_assert_uint_eq(tt_mock.info_conn.family, AF_INET);
+	ck_assert_uint_eq(tt_mock.info_conn.lport, htons(1111));
+	ck_assert_uint_eq(tt_mock.info_conn.rport, htons(2222));
+	uint32_t a;
+	memcpy(&a, tt_mock.info_conn.raddr, 4);
+	ck_assert_uint_eq(a, htonl(0x0a000002));
+	MIB_TCP6ROW r6;
+	memset(&r6, 0, sizeof(r6));
+	r6.LocalAddr.s6_addr[0] = 0xfe;
+	r6.LocalAddr.s6_addr[1] = 0x80;
+	r6.LocalAddr.s6_addr[15] = 1;
+	r6.RemoteAddr = r6.LocalAddr;
+	r6.RemoteAddr.s6_addr[15] = 2;
+	r6.dwLocalScopeId = 7;
+	r6.dwLocalPort = htons(80);
+	r6.dwRemotePort = htons(4000);
+	ck_assert_uint_eq(GetPerTcp6ConnectionEStats(&r6, TcpConnectionEstatsPath, NULL, 0, 0, NULL, 0,
+						     0, NULL, 0, 0),
+			  NO_ERROR);
+	ck_assert_uint_eq(tt_mock.info_conn.family, AF_INET6);
+	ck_assert_uint_eq(tt_mock.info_conn.lscope, 7);
+	ck_assert_uint_eq(tt_mock.info_conn.rport, htons(4000));
+	ck_assert(memcmp(tt_mock.info_conn.raddr, &r6.RemoteAddr, 16) == 0);
+	ck_assert_uint_eq(GetPerTcp6ConnectionEStats(NULL, TcpConnectionEstatsPath, NULL, 0, 0, NULL, 0,
+						     0, NULL, 0, 0),
+			  ERROR_INVALID_PARAMETER);
+	ck_assert_int_eq(tt_mock.info_calls, 2);
+}
+END_TEST
+
+/* Windows units: RTT and RTO in ms (FineRtt in µs), windows in bytes,
+ * bandwidth in bits per second; 32-bit fields saturate, never wrap. */
+START_TEST(estats_units)
+{
+	struct tt_tcp_info *ti = &tt_mock.info;
+	ti->rtt_us = 12999;
+	ti->rttvar_us = 2500;
+	ti->min_rtt_us = 999;
+	ti->rto_us = 204000;
+	ti->snd_mss = 1448;
+	ti->advmss = 1460;
+	ti->snd_cwnd = 10 * 1448;
+	ti->snd_ssthresh = (uint64_t)0x7fffffff * 1448; /* "infinite" */
+	ti->bytes_sent = 1ull << 40;
+	ti->bytes_retrans = 1ull << 33;
+	ti->bytes_acked = 1000001;
+	ti->bytes_received = 300000;
+	ti->delivery_rate = 125000;
+	ti->busy_us = 9000;
+	ti->rwnd_limited_us = 2000;
+	ti->sndbuf_limited_us = 3000;
+	ti->unacked_bytes = 100;
+	ti->notsent_bytes = 200;
+	ti->unread_bytes = 300;
+	ti->snd_wnd = 65536;
+	ti->rcv_wnd = 131072;
+	ti->snd_wscale = 7;
+	ti->rcv_wscale = 9;
+	MIB_TCPROW r = estats_row();
+
+	TCP_ESTATS_PATH_ROD_v0 path;
+	ck_assert_uint_eq(GET(&r, 3, NULL, 0, 0, NULL, 0, 0, &path, 0, sizeof(path)), NO_ERROR);
+	ck_assert_uint_eq(path.SmoothedRtt, 12);
+	ck_assert_uint_eq(path.RttVar, 2);
+	ck_assert_uint_eq(path.MinRtt, 0);
+	ck_assert_uint_eq(path.CurRto, 204);
+	ck_assert_uint_eq(path.CurMss, 1448);
+	ck_assert_uint_eq(path.BytesRetrans, UINT32_MAX);
+	ck_assert_uint_eq(path.MaxRtt, 0); /* no kernel source */
+	TCP_ESTATS_FINE_RTT_ROD_v0 fine;
+	ck_assert_uint_eq(GET(&r, 8, NULL, 0, 0, NULL, 0, 0, &fine, 0, sizeof(fine)), NO_ERROR);
+	ck_assert_uint_eq(fine.MinRtt, 999);
+	ck_assert_uint_eq(fine.RttVar, 2500);
+	TCP_ESTATS_SND_CONG_ROD_v0 cong;
+	TCP_ESTATS_SND_CONG_ROS_v0 cros = { 77 };
+	ck_assert_uint_eq(GET(&r, 2, NULL, 0, 0, &cros, 0, sizeof(cros), &cong, 0, sizeof(cong)), NO_ERROR);
+	ck_assert_uint_eq(cong.CurCwnd, 14480);
+	ck_assert_uint_eq(cong.CurSsthresh, UINT32_MAX);
+	ck_assert_uint_eq(cong.SndLimTimeRwin, 2);
+	ck_assert_uint_eq(cong.SndLimTimeSnd, 3);
+	ck_assert_uint_eq(cong.SndLimTimeCwnd, 4);
+	ck_assert_uint_eq(cros.LimCwnd, 0);
+	TCP_ESTATS_DATA_ROD_v0 data;
+	ck_assert_uint_eq(GET(&r, 1, NULL, 0, 0, NULL, 0, 0, &data, 0, sizeof(data)), NO_ERROR);
+	ck_assert_uint_eq(data.DataBytesOut, 1ull << 40);
+	ck_assert_uint_eq(data.ThruBytesAcked, 1000001);
+	ck_assert_uint_eq(data.ThruBytesReceived, 300000);
+	TCP_ESTATS_BANDWIDTH_ROD_v0 bw;
+	ck_assert_uint_eq(GET(&r, 7, NULL, 0, 0, NULL, 0, 0, &bw, 0, sizeof(bw)), NO_ERROR);
+	ck_assert_uint_eq(bw.OutboundBandwidth, 1000000);
+	ck_assert_uint_eq(bw.InboundBandwidth, 0);
+	TCP_ESTATS_SEND_BUFF_ROD_v0 sb;
+	ck_assert_uint_eq(GET(&r, 4, NULL, 0, 0, NULL, 0, 0, &sb, 0, sizeof(sb)), NO_ERROR);
+	ck_assert_uint_eq(sb.CurRetxQueue, 100);
+	ck_assert_uint_eq(sb.CurAppWQueue, 200);
+	TCP_ESTATS_REC_ROD_v0 rec;
+	ck_assert_uint_eq(GET(&r, 5, NULL, 0, 0, NULL, 0, 0, &rec, 0, sizeof(rec)), NO_ERROR);
+	ck_assert_uint_eq(rec.CurAppRQueue, 300);
+	ck_assert_uint_eq(rec.CurRwinSent, 131072);
+	ck_assert_uint_eq(rec.WinScaleSent, 9);
+	TCP_ESTATS_OBS_REC_ROD_v0 obs;
+	ck_assert_uint_eq(GET(&r, 6, NULL, 0, 0, NULL, 0, 0, &obs, 0, sizeof(obs)), NO_ERROR);
+	ck_assert_uint_eq(obs.CurRwinRcvd, 65536);
+	ck_assert_uint_eq(obs.WinScaleRcvd, 7);
+	TCP_ESTATS_SYN_OPTS_ROS_v0 so;
+	ck_assert_uint_eq(GET(&r, 0, NULL, 0, 0, &so, 0, sizeof(so), NULL, 0, 0), NO_ERROR);
+	ck_assert_uint_eq(so.MssRcvd, 1448);
+	ck_assert_uint_eq(so.MssSent, 1460);
+	ck_assert_uint_eq(so.ActiveOpen, 0);
+}
+END_TEST
+
+#define SET(row, type, rw, rwv, rws, off) \
+	SetPerTcpConnectionEStats(row, (TCP_ESTATS_TYPE)(type), (PUCHAR)(rw), rwv, rws, off)
+
+START_TEST(estats_set_checks_in_order)
+{
+	MIB_TCPROW r = estats_row();
+	BOOLEAN on = TRUE;
+	TCP_ESTATS_BANDWIDTH_RW_v0 bw = { TcpBoolOptEnabled, TcpBoolOptUnchanged };
+	tt_mock.info_err = -ENOENT;
+	ck_assert_uint_eq(SET(NULL, 1, &on, 1, 1, 1), ERROR_INVALID_PARAMETER);
+	ck_assert_uint_eq(SET(&r, 9, &on, 1, 1, 1), ERROR_INVALID_PARAMETER);
+	ck_assert_uint_eq(SET(&r, 1, NULL, 1, 1, 0), ERROR_NOT_SUPPORTED);
+	ck_assert_uint_eq(SET(&r, 1, NULL, 0, 1, 1), ERROR_NOT_SUPPORTED);
+	ck_assert_uint_eq(SET(&r, 1, NULL, 0, 1, 0), ERROR_INVALID_USER_BUFFER);
+	/* RwSize 0: NO_ERROR before any lookup, even of a missing connection. */
+	ck_assert_uint_eq(SET(&r, 1, &on, 0, 0, 0), NO_ERROR);
+	ck_assert_uint_eq(SET(&r, 0, NULL, 0, 0, 0), NO_ERROR);
+	ck_assert_uint_eq(SET(&r, 0, &on, 0, 1, 0), ERROR_INVALID_PARAMETER); /* SynOpts: no Rw */
+	ck_assert_uint_eq(SET(&r, 7, &bw, 0, 4, 0), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_int_eq(tt_mock.info_calls, 0);
+	/* Then the lookup. */
+	ck_assert_uint_eq(SET(&r, 1, &on, 0, 1, 0), ERROR_NOT_FOUND);
+	tt_mock.info_err = 0;
+	ck_assert_uint_eq(SET(&r, 1, &on, 0, 1, 0), NO_ERROR);
+	on = FALSE;
+	ck_assert_uint_eq(SET(&r, 3, &on, 0, 1, 0), NO_ERROR);
+	ck_assert_uint_eq(SET(&r, 7, &bw, 0, sizeof(bw), 0), NO_ERROR);
+	ck_assert_int_eq(tt_mock.info_calls, 4);
+	/* Nothing changed: collection still reported on. */
+	BOOLEAN rw = FALSE;
+	ck_assert_uint_eq(GET(&r, 3, &rw, 0, 1, NULL, 0, 0, NULL, 0, 0), NO_ERROR);
+	ck_assert_uint_eq(rw, TRUE);
+	MIB_TCP6ROW r6;
+	memset(&r6, 0, sizeof(r6));
+	ck_assert_uint_eq(SetPerTcp6ConnectionEStats(NULL, TcpConnectionEstatsData, &on, 0, 1, 0),
+			  ERROR_INVALID_PARAMETER);
+	ck_assert_uint_eq(SetPerTcp6ConnectionEStats(&r6, TcpConnectionEstatsData, &on, 0, 1, 1),
+			  ERROR_NOT_SUPPORTED);
+	ck_assert_uint_eq(SetPerTcp6ConnectionEStats(&r6, TcpConnectionEstatsData, &on, 0, 1, 0),
+			  NO_ERROR);
+	ck_assert_uint_eq(tt_mock.info_conn.family, AF_INET6);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("entries");
@@ -368,6 +605,10 @@ int main(void)
 	tcase_add_test(tc, set_tcp6_entry_passes_zone);
 	tcase_add_test(tc, statistics_widths);
 	tcase_add_test(tc, utf8_decoding);
+	tcase_add_test(tc, estats_get_checks_in_order);
+	tcase_add_test(tc, estats_rows_name_the_connection);
+	tcase_add_test(tc, estats_units);
+	tcase_add_test(tc, estats_set_checks_in_order);
 	suite_add_tcase(s, tc);
 	return tt_run_suite(s);
 }

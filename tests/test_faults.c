@@ -5,7 +5,8 @@
  * both sources failing, /proc entries that vanish, short reads, every
  * allocation failing in turn, running out of descriptors (injected, and
  * for real under a lowered RLIMIT_NOFILE), and a connection that ends
- * between SetTcpEntry's lookup and its SOCK_DESTROY.  Each call must give
+ * between SetTcpEntry's lookup and its SOCK_DESTROY; and the requests a
+ * Get…EStats call makes (one, no dump, when the connection exists).  Each call must give
  * the documented error code or a correct table - never a crash, a partial
  * table, a hang, or a
  * leaked descriptor (memory leaks show under ASan and valgrind).
@@ -824,6 +825,110 @@ START_TEST(connection_gone_before_destroy)
 }
 END_TEST
 
+/* ---- Get…EStats: how many requests a call costs. */
+
+static int diag_requests, diag_dumps;
+
+static ssize_t sendto_count(int fd, const void *buf, size_t len, int flags,
+			    const struct sockaddr *addr, socklen_t alen)
+{
+	struct nlmsghdr h;
+	if (len >= sizeof(h)) {
+		memcpy(&h, buf, sizeof(h));
+		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+			diag_requests++;
+			diag_dumps += (h.nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+		}
+	}
+	return sendto(fd, buf, len, flags, addr, alen);
+}
+
+static DWORD estats4(const struct tt_ep *l, const struct tt_ep *r)
+{
+	MIB_TCPROW row;
+	memset(&row, 0, sizeof(row));
+	memcpy(&row.dwLocalAddr, l->addr, 4);
+	memcpy(&row.dwRemoteAddr, r->addr, 4);
+	row.dwLocalPort = htons(l->port);
+	row.dwRemotePort = htons(r->port);
+	TCP_ESTATS_DATA_ROD_v0 d;
+	diag_requests = diag_dumps = 0;
+	tt_hooks.sendto = sendto_count;
+	DWORD e = GetPerTcpConnectionEStats(&row, TcpConnectionEstatsData, NULL, 0, 0, NULL, 0, 0,
+					    (PUCHAR)&d, 0, sizeof(d));
+	tt_hooks.sendto = NULL;
+	return e;
+}
+
+/* One request, no dump, for a connection the kernel's hash lookup finds:
+ * IPv4, IPv6, and an IPv4 row held by a dual-stack socket.  The filtered
+ * dumps run only when it finds no exact match: a row with no connection,
+ * whose hash lookup falls back to the listener on its port (1168), and a
+ * connection on a device-bound socket (found by the dumps). */
+START_TEST(estats_costs_one_request)
+{
+	struct tt_ep l = tt_ep4("127.0.0.1", 0);
+	int lfd = tt_listen(&l, -1);
+	int c, s;
+	tt_pair(lfd, &l, &c, &s);
+	struct tt_ep cl = tt_local_of(c);
+	ck_assert_uint_eq(estats4(&cl, &l), NO_ERROR);
+	ck_assert_int_eq(diag_requests, 1);
+	ck_assert_int_eq(diag_dumps, 0);
+
+	struct tt_ep gone = cl;
+	gone.port = 1;
+	ck_assert_uint_eq(estats4(&l, &gone), ERROR_NOT_FOUND);
+	ck_assert_int_eq(diag_requests, 3); /* hash lookup, AF_INET and AF_INET6 dumps */
+	ck_assert_int_eq(diag_dumps, 2);
+
+	int b = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(b, 0);
+	ck_assert_int_eq(setsockopt(b, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3), 0);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(l.port) };
+	memcpy(&to.sin_addr, l.addr, 4);
+	ck_assert_int_eq(connect(b, (struct sockaddr *)&to, sizeof(to)), 0);
+	int bs = tt_accept(lfd);
+	struct tt_ep bl = tt_local_of(b);
+	ck_assert_uint_eq(estats4(&bl, &l), NO_ERROR);
+	ck_assert_int_eq(diag_dumps, 2);
+
+	struct tt_ep any6 = tt_ep6("::", 0, 0);
+	int dfd = tt_listen(&any6, 0);
+	struct tt_ep dto = tt_ep4("127.0.0.1", any6.port);
+	int dc, ds;
+	tt_pair(dfd, &dto, &dc, &ds);
+	ck_assert_int_eq(tt_local_of(ds).family, AF_INET6);
+	struct tt_ep dcl = tt_local_of(dc);
+	ck_assert_uint_eq(estats4(&dto, &dcl), NO_ERROR);
+	ck_assert_int_eq(diag_requests, 1);
+	ck_assert_int_eq(diag_dumps, 0);
+
+	struct tt_ep l6 = tt_ep6("::1", 0, 0);
+	int lfd6 = tt_listen(&l6, 1);
+	int c6, s6;
+	tt_pair(lfd6, &l6, &c6, &s6);
+	struct tt_ep cl6 = tt_local_of(c6);
+	MIB_TCP6ROW row6;
+	memset(&row6, 0, sizeof(row6));
+	memcpy(&row6.LocalAddr, cl6.addr, 16);
+	memcpy(&row6.RemoteAddr, l6.addr, 16);
+	row6.dwLocalPort = htons(cl6.port);
+	row6.dwRemotePort = htons(l6.port);
+	diag_requests = diag_dumps = 0;
+	tt_hooks.sendto = sendto_count;
+	DWORD e = GetPerTcp6ConnectionEStats(&row6, TcpConnectionEstatsPath, NULL, 0, 0, NULL, 0, 0,
+					     NULL, 0, 0);
+	tt_hooks.sendto = NULL;
+	ck_assert_uint_eq(e, NO_ERROR);
+	ck_assert_int_eq(diag_requests, 1);
+	ck_assert_int_eq(diag_dumps, 0);
+	int open_fds[] = { c, s, lfd, b, bs, dfd, dc, ds, lfd6, c6, s6 };
+	for (size_t i = 0; i < sizeof(open_fds) / sizeof(open_fds[0]); i++)
+		close(open_fds[i]);
+}
+END_TEST
+
 int main(void)
 {
 	tt_test_init("faults");
@@ -843,6 +948,7 @@ int main(void)
 	tcase_add_test(tc, short_reads_still_parse);
 	tcase_add_test(tc, vanishing_proc_entries);
 	tcase_add_test(tc, connection_gone_before_destroy);
+	tcase_add_test(tc, estats_costs_one_request);
 	tcase_add_loop_test(tc, descriptor_shortage_is_not_enough_memory, 0,
 			    (int)(sizeof(shortages) / sizeof(shortages[0])));
 	tcase_add_test(tc, few_descriptors_left);

@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <iphlpapi.h>
+#include "layout_estats.h"
 #include "run_suite.h"
 
 #define SZ(T, n)                                                            \
@@ -212,6 +213,21 @@ START_TEST(offsets_of_rows)
 }
 END_TEST
 
+/* tcpestats.h (layout_estats.h asserts every offset at compile time): the
+ * records whose size depends on the pointer size, reported in the log. */
+START_TEST(estats_sizes)
+{
+	ck_assert_uint_eq(sizeof(TCP_ESTATS_DATA_ROD_v0), 96);
+	ck_assert_uint_eq(offsetof(TCP_ESTATS_DATA_ROD_v0, ThruBytesReceived), 88);
+	ck_assert_uint_eq(sizeof(TCP_ESTATS_SND_CONG_ROD_v0), EP(88, 72));
+	ck_assert_uint_eq(sizeof(TCP_ESTATS_SEND_BUFF_ROD_v0), EP(32, 16));
+	ck_assert_uint_eq(sizeof(TCP_ESTATS_REC_ROD_v0), EP(72, 56));
+	ck_assert_uint_eq(sizeof(TCP_ESTATS_PATH_ROD_v0), 160);
+	ck_assert_uint_eq(sizeof(TCP_ESTATS_BANDWIDTH_ROD_v0), 40);
+	ck_assert_uint_eq(sizeof(TCP_ESTATS_SYN_OPTS_ROS_v0), 12);
+}
+END_TEST
+
 /* The union members alias: code reading dwState or State sees one value. */
 START_TEST(state_union_aliases)
 {
@@ -277,6 +293,7 @@ START_TEST(error_codes)
 	ck_assert_int_eq(ERROR_PARTIAL_COPY, 299);
 	ck_assert_int_eq(ERROR_MR_MID_NOT_FOUND, 317);
 	ck_assert_int_eq(ERROR_NOT_FOUND, 1168);
+	ck_assert_int_eq(ERROR_INVALID_USER_BUFFER, 1784);
 	ck_assert_int_eq(TRUE, 1);
 	ck_assert_int_eq(FALSE, 0);
 }
@@ -291,6 +308,7 @@ int main(void)
 	tcase_add_test(tc, state_union_aliases);
 	tcase_add_test(tc, enum_values);
 	tcase_add_test(tc, error_codes);
+	tcase_add_test(tc, estats_sizes);
 	suite_add_tcase(s, tc);
 	return tt_run_suite(s);
 }

@@ -100,6 +100,40 @@ struct tt_tcp_mib {
  * -errno. */
 int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out);
 
+/* One connection's own counters (Get…EStats, SPEC §11), as the kernel keeps
+ * them: times in microseconds, windows, cwnd and queues in bytes, segments
+ * and events as counts.  A field the platform has no source for stays 0;
+ * the front end converts to the Windows units. */
+struct tt_tcp_info {
+	uint32_t snd_mss, rcv_mss, advmss; /* bytes */
+	uint32_t rtt_us, rttvar_us, min_rtt_us, rto_us;
+	uint64_t snd_cwnd, snd_ssthresh; /* bytes */
+	uint64_t snd_wnd, rcv_wnd; /* bytes: the peer's window, the one we offer */
+	uint8_t snd_wscale, rcv_wscale; /* window scale received, sent */
+	bool wscale; /* window scaling in use */
+	uint64_t bytes_sent, bytes_retrans, bytes_acked, bytes_received;
+	uint64_t segs_out, segs_in, data_segs_out, data_segs_in;
+	uint32_t total_retrans; /* segments retransmitted */
+	uint32_t timeouts; /* retransmission timeouts */
+	uint32_t cur_timeouts; /* consecutive timeouts without progress */
+	uint32_t reordering; /* the duplicate-ACK threshold in force */
+	uint32_t dsack_dups;
+	uint64_t busy_us, rwnd_limited_us, sndbuf_limited_us;
+	uint64_t delivery_rate; /* bytes per second */
+	uint64_t unacked_bytes; /* sent, not yet acknowledged */
+	uint64_t notsent_bytes; /* written by the application, not yet sent */
+	uint64_t unread_bytes; /* received, not yet read by the application */
+};
+
+/* Reads the counters of the connection whose local and remote endpoints are
+ * exactly those of c (the row's addresses and ports, as for
+ * tt_backend_destroy; an IPv4 row also finds it held v4-mapped by a
+ * dual-stack IPv6 socket).  Linux: one sock_diag request filtered to the
+ * 4-tuple.  Returns 0, -ENOENT when there is no such connection,
+ * -EOPNOTSUPP when the platform has no per-connection counters, -ENOMEM,
+ * or another -errno. */
+int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out);
+
 /* The kernel's UDP counters (RFC 4113 udp group) for family. */
 struct tt_udp_mib {
 	uint64_t in_datagrams, no_ports, in_errors, out_datagrams;

@@ -14,6 +14,7 @@
 
 #include "backend.h"
 #include "compat.h"
+#include "row_conn.h"
 
 static DWORD destroy(const struct tt_conn *c)
 {
@@ -40,46 +41,22 @@ static DWORD destroy(const struct tt_conn *c)
 	}
 }
 
-/* The DWORD at offset off of a caller's row: rows may sit at any address
- * (a table filled at an odd offset), so they are read byte by byte. */
-static DWORD row_dword(const void *row, size_t off)
-{
-	DWORD v;
-	memcpy(&v, (const unsigned char *)row + off, sizeof(v));
-	return v;
-}
-
 /* Takes a MIB_TCPROW, or any IPv4 row cast to one: MIB_TCPROW2 and the
  * OWNER rows share its first five DWORDs. */
 TT_API DWORD WINAPI SetTcpEntry(PMIB_TCPROW pTcpRow)
 {
-	if (!pTcpRow || row_dword(pTcpRow, offsetof(MIB_TCPROW, dwState)) != MIB_TCP_STATE_DELETE_TCB)
+	if (!pTcpRow || tt_row_dword(pTcpRow, offsetof(MIB_TCPROW, dwState)) != MIB_TCP_STATE_DELETE_TCB)
 		return ERROR_INVALID_PARAMETER;
-	const unsigned char *row = (const unsigned char *)pTcpRow;
 	struct tt_conn c;
-	memset(&c, 0, sizeof(c));
-	c.family = AF_INET;
-	memcpy(c.laddr, row + offsetof(MIB_TCPROW, dwLocalAddr), 4);
-	memcpy(c.raddr, row + offsetof(MIB_TCPROW, dwRemoteAddr), 4);
-	c.lport = (uint16_t)row_dword(row, offsetof(MIB_TCPROW, dwLocalPort));
-	c.rport = (uint16_t)row_dword(row, offsetof(MIB_TCPROW, dwRemotePort));
+	tt_conn_from_tcprow(pTcpRow, &c);
 	return destroy(&c);
 }
 
 TT_API DWORD WINAPI TcptableSetTcp6Entry(PMIB_TCP6ROW pTcp6Row)
 {
-	if (!pTcp6Row || row_dword(pTcp6Row, offsetof(MIB_TCP6ROW, State)) != MIB_TCP_STATE_DELETE_TCB)
+	if (!pTcp6Row || tt_row_dword(pTcp6Row, offsetof(MIB_TCP6ROW, State)) != MIB_TCP_STATE_DELETE_TCB)
 		return ERROR_INVALID_PARAMETER;
-	const unsigned char *row = (const unsigned char *)pTcp6Row;
 	struct tt_conn c;
-	memset(&c, 0, sizeof(c));
-	c.family = AF_INET6;
-	memcpy(c.laddr, row + offsetof(MIB_TCP6ROW, LocalAddr), 16);
-	memcpy(c.raddr, row + offsetof(MIB_TCP6ROW, RemoteAddr), 16);
-	c.lport = (uint16_t)row_dword(row, offsetof(MIB_TCP6ROW, dwLocalPort));
-	c.rport = (uint16_t)row_dword(row, offsetof(MIB_TCP6ROW, dwRemotePort));
-	/* The zone of a link-local connection: the interface it is bound to. */
-	DWORD lscope = row_dword(row, offsetof(MIB_TCP6ROW, dwLocalScopeId));
-	c.lscope = lscope ? lscope : row_dword(row, offsetof(MIB_TCP6ROW, dwRemoteScopeId));
+	tt_conn_from_tcp6row(pTcp6Row, &c);
 	return destroy(&c);
 }

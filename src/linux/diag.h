@@ -71,4 +71,11 @@ int tt_diag_decode_as(unsigned proto, const void *payload, size_t len, struct tt
 /* tt_diag_decode_as() for a TCP dump. */
 int tt_diag_decode(const void *payload, size_t len, struct tt_conn *out);
 
+/* Reads the counters of one connection from its reply (payload, len
+ * bytes: struct inet_diag_msg and its attributes; INET_DIAG_INFO decoded
+ * by its length, missing fields 0; estats_decode.c).  Returns 0 or -EBADMSG
+ * when the payload is malformed. */
+struct tt_tcp_info;
+int tt_diag_tcp_info(const void *payload, size_t len, struct tt_tcp_info *out);
+
 #endif /* TT_DIAG_H */

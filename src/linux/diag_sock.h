@@ -48,6 +48,16 @@ struct tt_diag_reader {
 int tt_diag_dump(struct tt_diag_sock *s, uint8_t protocol, int family, uint32_t states,
 		 uint8_t ext, const void *filter, size_t flen, const struct tt_diag_reader *rd);
 
+/* Asks for the one socket the kernel's own hash lookup finds for id (its
+ * 4-tuple, idiag_if as the device, the cookie or INET_DIAG_NOCOOKIE), with
+ * the extensions ext: no walk of the socket table.  That lookup is the one
+ * an incoming segment gets, so with no connection it may answer with a
+ * listener: the reader checks what it is given.  Returns 0, -ENOENT when
+ * the kernel found nothing, or another -errno. */
+struct inet_diag_sockid;
+int tt_diag_get(struct tt_diag_sock *s, int family, uint8_t ext, const struct inet_diag_sockid *id,
+		const struct tt_diag_reader *rd);
+
 /* Sends one request that is answered by an acknowledgement (NLM_F_ACK is
  * set here, and the sequence number) and waits for it.  Returns 0 when the
  * kernel acknowledged, else its -errno. */

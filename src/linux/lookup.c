@@ -41,6 +41,26 @@ static int lookup_msg(void *data, const void *payload, size_t len)
 	return q->reply ? q->reply(q->data, payload, len) : 0;
 }
 
+/* The kernel's own lookup of the row's 4-tuple, by hash: an IPv4 row's
+ * request also finds a dual-stack socket holding it v4-mapped (such
+ * connections are hashed by their IPv4 addresses).  Its answer is checked
+ * as a dump's is, so a listener it falls back to never counts. */
+static int lookup_hashed(struct tt_diag_sock *s, struct tt_lookup *q,
+			 const struct tt_diag_reader *rd)
+{
+	const struct tt_conn *row = q->row;
+	struct inet_diag_sockid id;
+	memset(&id, 0, sizeof(id));
+	size_t alen = row->family == AF_INET ? 4 : 16;
+	memcpy(id.idiag_src, row->laddr, alen);
+	memcpy(id.idiag_dst, row->raddr, alen);
+	id.idiag_sport = row->lport;
+	id.idiag_dport = row->rport;
+	id.idiag_if = row->lscope;
+	id.idiag_cookie[0] = id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	return tt_diag_get(s, row->family, q->ext, &id, rd);
+}
+
 int tt_lookup_exact(struct tt_diag_sock *s, struct tt_lookup *q)
 {
 	unsigned char filter[TT_DIAG_FILTER_MAX];
@@ -50,6 +70,12 @@ int tt_lookup_exact(struct tt_diag_sock *s, struct tt_lookup *q)
 	const struct tt_diag_reader rd = { lookup_begin, lookup_msg, &ctx };
 	q->found = 0;
 	int err = 0;
+	if (q->first_only) {
+		/* Any failure, -ENOENT included, leaves it to the dumps. */
+		if (lookup_hashed(s, q, &rd) == 0 && q->found > 0)
+			return 0;
+		q->found = 0;
+	}
 	if (q->row->family == AF_INET) {
 		err = tt_diag_dump(s, IPPROTO_TCP, AF_INET, states, q->ext, filter, flen, &rd);
 		ctx.base = q->found;

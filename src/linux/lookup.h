@@ -5,6 +5,7 @@
 #ifndef TT_LOOKUP_H
 #define TT_LOOKUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/inet_diag.h>
@@ -26,6 +27,12 @@ struct tt_lookup {
 	 * Returns 0 or a negative errno that ends the lookup. */
 	int (*reply)(void *data, const void *payload, size_t len);
 	void *data;
+	/* In: one socket is enough (EStats; not SetTcpEntry, which must
+	 * find every socket sharing the 4-tuple).  The kernel's hash lookup
+	 * is asked first, one message for one socket whatever the size of
+	 * the table; the filtered dumps run only when it finds no exact match
+	 * (no such connection, or one held by a socket bound to a device). */
+	bool first_only;
 
 	/* Out: how many sockets hold the connection (more than one only when
 	 * sockets bound to different devices, such as VRFs, share a 4-tuple),
@@ -42,7 +49,8 @@ struct tt_lookup {
  * of each family that can hold it (AF_INET6 too for an IPv4 row, which a
  * dual-stack socket holds as ::ffff:a.b.c.d), filtered in the kernel to the
  * exact 4-tuple, every reply then checked again here (tt_diag_match).
- * Listeners never match.  Returns 0 (q->found may be 0) or -errno. */
+ * Listeners never match.  With q->first_only, the kernel's hash lookup
+ * comes first (tt_diag_get).  Returns 0 (q->found may be 0) or -errno. */
 int tt_lookup_exact(struct tt_diag_sock *s, struct tt_lookup *q);
 
 /* Builds into buf the SOCK_DESTROY request for the socket of family with

@@ -221,6 +221,23 @@ int tt_diag_ack(struct tt_diag_sock *s, struct nlmsghdr *req)
 	return talk(s, req, NULL);
 }
 
+int tt_diag_get(struct tt_diag_sock *s, int family, uint8_t ext, const struct inet_diag_sockid *id,
+		const struct tt_diag_reader *rd)
+{
+	unsigned char req[NLMSG_SPACE(sizeof(struct inet_diag_req_v2))];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	/* The answer is the socket's message, then the acknowledgement. */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+	r->sdiag_family = (uint8_t)family;
+	r->sdiag_protocol = IPPROTO_TCP;
+	r->idiag_ext = ext;
+	r->id = *id;
+	rd->begin(rd->data);
+	return talk(s, nlh, rd);
+}
+
 /* Restarts on a fresh socket, so that nothing of the abandoned attempt is
  * left in the receive queue. */
 int tt_diag_dump(struct tt_diag_sock *s, uint8_t protocol, int family, uint32_t states,

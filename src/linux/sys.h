@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 
 #ifdef TT_TESTING
@@ -29,7 +30,14 @@ ssize_t tt_sys_read(int fd, void *buf, size_t len);
 #define tt_sys_sendto sendto
 #define tt_sys_recvmsg recvmsg
 #define tt_sys_openat openat
-#define tt_sys_getdents64 getdents64
+/* The system call itself, not a libc wrapper: glibc has getdents64() only
+ * since 2.30, musl declares it as getdents(int, struct dirent *, size_t)
+ * (and 1.2.4 dropped the alias), uClibc has none; proc_owners.c parses the
+ * kernel's own record layout anyway. */
+static inline ssize_t tt_sys_getdents64(int fd, void *buf, size_t len)
+{
+	return (ssize_t)syscall(SYS_getdents64, fd, buf, len);
+}
 #define tt_sys_readlinkat readlinkat
 #define tt_sys_read read
 #endif

@@ -159,3 +159,11 @@ int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 										  fx.stats.len, out);
 	return -EOPNOTSUPP;
 }
+
+/* FreeBSD reads its pcblist (freebsd/sysctl.c); the other BSD backends
+ * have no per-connection counters. */
+int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)
+{
+	const struct tt_bsd_source src = { read_list, NULL };
+	return fx.os == FX_FREEBSD ? tt_fbsd_tcp_info(&src, c, out) : -EOPNOTSUPP;
+}

@@ -49,6 +49,10 @@ struct fb_pcb {
 	uint64_t gencnt;
 	int protocol; /* 0: IPPROTO_TCP */
 	uint64_t len; /* xt_len; 0: the right size */
+	/* Counters (Get…EStats): t_snd_cwnd, t_snd_ssthresh, t_maxseg,
+	 * t_rcv_wnd, t_snd_wnd (bytes), t_sndrexmitpack. */
+	uint32_t cwnd, ssthresh, maxseg, rcv_wnd, snd_wnd;
+	int32_t rexmit;
 };
 
 void fb_head(struct bsd_buf *b, uint64_t gen); /* also the trailer */

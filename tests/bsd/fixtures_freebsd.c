@@ -68,6 +68,12 @@ void fb_pcb(struct bsd_buf *b, const struct fb_pcb *r)
 	x.xt_len = r->len ? r->len : sizeof(x);
 	x.t_state = r->tcps;
 	fill_inp(&x.xt_inp, r, IPPROTO_TCP);
+	x.t_snd_cwnd = r->cwnd;
+	x.t_snd_ssthresh = r->ssthresh;
+	x.t_maxseg = r->maxseg;
+	x.t_rcv_wnd = r->rcv_wnd;
+	x.t_snd_wnd = r->snd_wnd;
+	x.t_sndrexmitpack = r->rexmit;
 	memcpy(bsd_buf_grow(b, sizeof(x)), &x, sizeof(x));
 }
 

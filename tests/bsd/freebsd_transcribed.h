@@ -97,7 +97,17 @@ struct xtcpcb {
 	struct xinpcb xt_inp;
 	uint8_t tt_opaque1[160]; /* stack, log id and congestion names, spares */
 	int32_t t_state;
-	uint8_t tt_opaque2[172]; /* flags, timers, windows, spares */
+	uint32_t t_flags;
+	int32_t t_sndzerowin;
+	int32_t t_sndrexmitpack;
+	int32_t t_rcvoopack;
+	uint8_t tt_opaque2[28]; /* receive time, timers, log state */
+	uint32_t t_snd_cwnd; /* FreeBSD 13 on; spare (0) before */
+	uint32_t t_snd_ssthresh;
+	uint32_t t_maxseg;
+	uint32_t t_rcv_wnd;
+	uint32_t t_snd_wnd;
+	uint8_t tt_opaque3[108]; /* ECN, DSACK (14), encapsulation port, spares */
 };
 
 /* sys/file.h: struct xfile, 128 bytes. */
@@ -163,6 +173,12 @@ _Static_assert(sizeof(struct xfile) == 128, "xfile");
 _Static_assert(offsetof(struct xinpgen, xig_gen) == 16, "xig_gen");
 _Static_assert(offsetof(struct xtcpcb, xt_inp) == 8, "xt_inp");
 _Static_assert(offsetof(struct xtcpcb, t_state) == 568, "t_state");
+_Static_assert(offsetof(struct xtcpcb, t_sndrexmitpack) == 580, "t_sndrexmitpack");
+_Static_assert(offsetof(struct xtcpcb, t_snd_cwnd) == 616, "t_snd_cwnd");
+_Static_assert(offsetof(struct xtcpcb, t_snd_ssthresh) == 620, "t_snd_ssthresh");
+_Static_assert(offsetof(struct xtcpcb, t_maxseg) == 624, "t_maxseg");
+_Static_assert(offsetof(struct xtcpcb, t_rcv_wnd) == 628, "t_rcv_wnd");
+_Static_assert(offsetof(struct xtcpcb, t_snd_wnd) == 632, "t_snd_wnd");
 _Static_assert(offsetof(struct xtcpcb, xt_inp.xi_socket.xso_so) == 24, "xso_so");
 _Static_assert(offsetof(struct xtcpcb, xt_inp.xi_socket.xso_protocol) == 112, "xso_protocol");
 _Static_assert(offsetof(struct xtcpcb, xt_inp.inp_inc) == 256, "inp_inc");

@@ -872,12 +872,108 @@ START_TEST(udp_allocation_failures)
 }
 END_TEST
 
+/* Get…EStats: what xtcpcb carries, for the connection the row names (not
+ * the listener on its port, not another connection); the rest 0. */
+START_TEST(estats_from_xtcpcb)
+{
+	static const struct fb_pcb set[] = {
+		{ FB_V4, FX_LISTEN, NULL, NULL, 80, 0, 0, 0, SO_A, 5 },
+		{ FB_V4, FX_ESTABLISHED, "127.0.0.1", "127.0.0.1", 80, 50001, 0, 0, SO_C, 6, 0, 0,
+		  1, 2, 3, 4, 5, 6 },
+		{ FB_V4, FX_ESTABLISHED, "127.0.0.1", "127.0.0.1", 80, 50000, 0, 0, SO_B, 7, 0, 0,
+		  14480, 28960, 1448, 65536, 32768, 9 },
+		{ FB_V6, FX_ESTABLISHED, "fe80::1", "fe80::2", 443, 40000, 3, 3, SO_D, 8, 0, 0,
+		  7240, 0, 1440, 1000, 2000, 0 },
+	};
+	serve(set, N(set));
+	MIB_TCPROW row;
+	memset(&row, 0, sizeof(row));
+	row.dwLocalAddr = htonl(0x7f000001);
+	row.dwRemoteAddr = htonl(0x7f000001);
+	row.dwLocalPort = htons(80);
+	row.dwRemotePort = htons(50000);
+	TCP_ESTATS_SND_CONG_ROD_v0 cong;
+	ck_assert_uint_eq(GetPerTcpConnectionEStats(&row, TcpConnectionEstatsSndCong, NULL, 0, 0, NULL, 0,
+						    0, (PUCHAR)&cong, 0, sizeof(cong)),
+			  NO_ERROR);
+	ck_assert_uint_eq(cong.CurCwnd, 14480); /* bytes already */
+	ck_assert_uint_eq(cong.CurSsthresh, 28960);
+	ck_assert_uint_eq(cong.SndLimTimeCwnd, 0);
+	TCP_ESTATS_PATH_ROD_v0 path;
+	ck_assert_uint_eq(GetPerTcpConnectionEStats(&row, TcpConnectionEstatsPath, NULL, 0, 0, NULL, 0,
+						    0, (PUCHAR)&path, 0, sizeof(path)),
+			  NO_ERROR);
+	ck_assert_uint_eq(path.CurMss, 1448);
+	ck_assert_uint_eq(path.PktsRetrans, 9);
+	ck_assert_uint_eq(path.SmoothedRtt, 0); /* no RTT in xtcpcb */
+	TCP_ESTATS_REC_ROD_v0 rec;
+	TCP_ESTATS_OBS_REC_ROD_v0 obs;
+	ck_assert_uint_eq(GetPerTcpConnectionEStats(&row, TcpConnectionEstatsRec, NULL, 0, 0, NULL, 0,
+						    0, (PUCHAR)&rec, 0, sizeof(rec)),
+			  NO_ERROR);
+	ck_assert_uint_eq(rec.CurRwinSent, 65536);
+	ck_assert_uint_eq(GetPerTcpConnectionEStats(&row, TcpConnectionEstatsObsRec, NULL, 0, 0, NULL, 0,
+						    0, (PUCHAR)&obs, 0, sizeof(obs)),
+			  NO_ERROR);
+	ck_assert_uint_eq(obs.CurRwinRcvd, 32768);
+	TCP_ESTATS_DATA_ROD_v0 data;
+	memset(&data, 0xee, sizeof(data));
+	ck_assert_uint_eq(GetPerTcpConnectionEStats(&row, TcpConnectionEstatsData, NULL, 0, 0, NULL, 0,
+						    0, (PUCHAR)&data, 0, sizeof(data)),
+			  NO_ERROR);
+	ck_assert_uint_eq(data.DataBytesOut, 0);
+	ck_assert_uint_eq(data.ThruBytesReceived, 0);
+	/* No such connection: a port with only a listener, another peer. */
+	row.dwRemotePort = htons(1);
+	ck_assert_uint_eq(GetPerTcpConnectionEStats(&row, TcpConnectionEstatsPath, NULL, 0, 0, NULL, 0,
+						    0, (PUCHAR)&path, 0, sizeof(path)),
+			  ERROR_NOT_FOUND);
+	row.dwRemoteAddr = 0;
+	row.dwRemotePort = 0;
+	ck_assert_uint_eq(GetPerTcpConnectionEStats(&row, TcpConnectionEstatsPath, NULL, 0, 0, NULL, 0,
+						    0, (PUCHAR)&path, 0, sizeof(path)),
+			  ERROR_NOT_FOUND);
+	/* IPv6, link-local: the zone the row gives must be the record's. */
+	MIB_TCP6ROW r6;
+	memset(&r6, 0, sizeof(r6));
+	fx_addr(6, "fe80::1", 0, r6.LocalAddr.s6_addr);
+	fx_addr(6, "fe80::2", 0, r6.RemoteAddr.s6_addr);
+	r6.dwLocalPort = htons(443);
+	r6.dwRemotePort = htons(40000);
+	r6.dwLocalScopeId = 3;
+	ck_assert_uint_eq(GetPerTcp6ConnectionEStats(&r6, TcpConnectionEstatsSndCong, NULL, 0, 0, NULL,
+						     0, 0, (PUCHAR)&cong, 0, sizeof(cong)),
+			  NO_ERROR);
+	ck_assert_uint_eq(cong.CurCwnd, 7240);
+	r6.dwLocalScopeId = 4;
+	ck_assert_uint_eq(GetPerTcp6ConnectionEStats(&r6, TcpConnectionEstatsSndCong, NULL, 0, 0, NULL,
+						     0, 0, (PUCHAR)&cong, 0, sizeof(cong)),
+			  ERROR_NOT_FOUND);
+}
+END_TEST
+
+/* The other BSD backends have no per-connection counters yet. */
+START_TEST(estats_not_supported_elsewhere)
+{
+	serve_ipv4_set();
+	fx.os = FX_NETBSD;
+	MIB_TCPROW row;
+	memset(&row, 0, sizeof(row));
+	TCP_ESTATS_PATH_ROD_v0 path;
+	ck_assert_uint_eq(GetPerTcpConnectionEStats(&row, TcpConnectionEstatsPath, NULL, 0, 0, NULL, 0,
+						    0, (PUCHAR)&path, 0, sizeof(path)),
+			  ERROR_NOT_SUPPORTED);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("bsd-freebsd");
 	TCase *tc = tcase_create("freebsd");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, ipv4_rows_every_field);
+	tcase_add_test(tc, estats_from_xtcpcb);
+	tcase_add_test(tc, estats_not_supported_elsewhere);
 	tcase_add_test(tc, tables_without_owners_do_not_read_kern_file);
 	tcase_add_test(tc, ipv6_rows_every_field);
 	tcase_add_test(tc, dual_stack_listener_in_both_tables);

@@ -38,6 +38,14 @@ int tt_fbsd_udplist_check(const void *buf, size_t len);
 int tt_fbsd_udplist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
 			 size_t nowners, struct tt_collector *col);
 
+/* The counters of the connection row names (Get…EStats), from the first
+ * record of a pcblist copy that holds it: those xtcpcb carries (cwnd,
+ * ssthresh, MSS, windows, retransmitted segments), the rest 0.  Returns 0,
+ * -ENOENT when no record holds it, or the errors of
+ * tt_fbsd_pcblist_check() other than -EAGAIN. */
+int tt_fbsd_pcblist_info(const void *buf, size_t len, const struct tt_conn *row,
+			 struct tt_tcp_info *out);
+
 /* The most owner entries a kern.file copy of len bytes yields. */
 size_t tt_fbsd_files_max(size_t len);
 
@@ -61,5 +69,10 @@ int tt_fbsd_udp_mib(const void *buf, size_t len, struct tt_udp_mib *out);
  * when req->owners.  req->proto picks the TCP or the UDP list.  Returns 0 or -errno. */
 int tt_fbsd_collect(const struct tt_bsd_source *src, const struct tt_request *req,
 		    struct tt_collector *col);
+
+/* Reads the pcblist from src as tt_fbsd_collect() does and finds the
+ * counters of the connection row names (tt_fbsd_pcblist_info). */
+int tt_fbsd_tcp_info(const struct tt_bsd_source *src, const struct tt_conn *row,
+		     struct tt_tcp_info *out);
 
 #endif /* TT_FREEBSD_H */

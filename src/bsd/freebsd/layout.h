@@ -39,6 +39,21 @@
 #include <netinet/udp_var.h>
 #endif
 
+/* The windows and the MSS in xtcpcb (Get…EStats), exported since
+ * FreeBSD 13; FreeBSD 12's records have zeroed spares there, and its
+ * headers no names: the EStats fields then read 0. */
+#if defined(TT_BSD_TRANSCRIBED) || __FreeBSD_version >= 1300000
+#define TT_FBSD_HAVE_XT_WINDOWS 1
+#define TT_FBSD_XT_WINDOWS(X)          \
+	X(struct xtcpcb, t_snd_cwnd)     \
+	X(struct xtcpcb, t_snd_ssthresh) \
+	X(struct xtcpcb, t_maxseg)       \
+	X(struct xtcpcb, t_rcv_wnd)      \
+	X(struct xtcpcb, t_snd_wnd)
+#else
+#define TT_FBSD_XT_WINDOWS(X)
+#endif
+
 /* Types whose size the walker checks records against. */
 #define TT_RECORD_SIZES(X) \
 	X(struct xinpgen)        \
@@ -53,6 +68,8 @@
 	X(struct xinpgen, xig_gen)                   \
 	X(struct xtcpcb, xt_len)                     \
 	X(struct xtcpcb, t_state)                    \
+	X(struct xtcpcb, t_sndrexmitpack)            \
+	TT_FBSD_XT_WINDOWS(X)                        \
 	X(struct xtcpcb, xt_inp.xi_socket.xso_so)    \
 	X(struct xtcpcb, xt_inp.xi_socket.xso_protocol) \
 	X(struct xtcpcb, xt_inp.inp_gencnt)          \

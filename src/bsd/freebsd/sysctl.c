@@ -128,3 +128,12 @@ int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 	free(buf);
 	return err;
 }
+
+/* Per-connection counters (Get…EStats): what the pcblist's xtcpcb
+ * records carry; FreeBSD has no query for one connection, so the list is
+ * read whole. */
+int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)
+{
+	const struct tt_bsd_source src = { read_list, NULL };
+	return tt_fbsd_tcp_info(&src, c, out);
+}

@@ -105,20 +105,24 @@ static void copy_v4(uint8_t dst[16], const struct in_addr *a)
 	memcpy(dst, a, 4);
 }
 
-static int offer(const unsigned char *rec, size_t at, void *arg)
+/* The connection a record of kind k holds, into *c, and its socket into
+ * *so.  Returns 0 for a record that is not one (another protocol, created
+ * after the head, a TCP one with no state or CLOSED, an unbound UDP one,
+ * no family), else 1. */
+static int decode(const unsigned char *rec, const struct kind *k, size_t at, uint64_t gen,
+		  struct tt_conn *c, uint64_t *so)
 {
-	const struct walk *w = arg;
 	struct xinpcb x;
-	memcpy(&x, rec + w->kind->inp_at, sizeof(x));
+	memcpy(&x, rec + k->inp_at, sizeof(x));
 	const struct xinpcb *inp = &x;
-	if (inp->xi_socket.xso_protocol != w->kind->proto)
+	if (inp->xi_socket.xso_protocol != k->proto)
 		return 0;
 	/* Created after the head was taken: the next read will show it. */
-	if (inp->inp_gencnt > w->gen)
+	if (inp->inp_gencnt > gen)
 		return 0;
 	/* UDP has no states; every bound socket is a row, as on Linux. */
 	uint8_t state = 0;
-	if (w->kind->proto == IPPROTO_TCP) {
+	if (k->proto == IPPROTO_TCP) {
 		int32_t tcps;
 		memcpy(&tcps, rec + offsetof(struct xtcpcb, t_state), sizeof(tcps));
 		state = tt_bsd_state(tcps);
@@ -132,13 +136,12 @@ static int offer(const unsigned char *rec, size_t at, void *arg)
 		return 0; /* an unbound UDP socket: no endpoint to list */
 	}
 	/* A TCP listener or any UDP socket may be in both tables. */
-	bool anyrole = w->kind->proto != IPPROTO_TCP || state == MIB_TCP_STATE_LISTEN;
+	bool anyrole = k->proto != IPPROTO_TCP || state == MIB_TCP_STATE_LISTEN;
 
-	struct tt_conn c;
-	memset(&c, 0, sizeof(c));
-	c.state = state;
-	c.lport = inp->inp_lport;
-	c.rport = inp->inp_fport;
+	memset(c, 0, sizeof(*c));
+	c->state = state;
+	c->lport = inp->inp_lport;
+	c->rport = inp->inp_fport;
 	unsigned vflag = inp->inp_vflag;
 	bool dual = (vflag & (INP_IPV4 | INP_IPV6)) == (INP_IPV4 | INP_IPV6);
 	if ((vflag & INP_IPV6) && (!(vflag & INP_IPV4) || anyrole)) {
@@ -147,26 +150,36 @@ static int offer(const unsigned char *rec, size_t at, void *arg)
 		 * INP_IPV4 only then) and belongs to both tables.  A TCP
 		 * connection of such a socket carries one of the two flags;
 		 * a v4-mapped bind or connect leaves INP_IPV4 alone. */
-		c.family = AF_INET6;
-		memcpy(c.laddr, &inp->in6p_laddr, 16);
-		memcpy(c.raddr, &inp->in6p_faddr, 16);
-		c.lscope = tt_bsd_take_zone(c.laddr);
-		c.rscope = tt_bsd_take_zone(c.raddr);
+		c->family = AF_INET6;
+		memcpy(c->laddr, &inp->in6p_laddr, 16);
+		memcpy(c->raddr, &inp->in6p_faddr, 16);
+		c->lscope = tt_bsd_take_zone(c->laddr);
+		c->rscope = tt_bsd_take_zone(c->raddr);
 		if (dual)
-			c.flags |= TT_CONN_DUALSTACK;
+			c->flags |= TT_CONN_DUALSTACK;
 	} else if (vflag & INP_IPV4) {
-		c.family = AF_INET;
-		copy_v4(c.laddr, &inp->inp_laddr);
-		copy_v4(c.raddr, &inp->inp_faddr);
+		c->family = AF_INET;
+		copy_v4(c->laddr, &inp->inp_laddr);
+		copy_v4(c->raddr, &inp->inp_faddr);
 	} else {
 		return 0; /* neither family: nothing sensible to report */
 	}
 
-	uint64_t so = inp->xi_socket.xso_so;
+	*so = inp->xi_socket.xso_so;
 	/* Syncache and TIME_WAIT entries have no socket, hence no identity of
 	 * their own: the record's place in the copy is one (kernel addresses
 	 * are never that small). */
-	c.cookie = so ? so : (uint64_t)at;
+	c->cookie = *so ? *so : (uint64_t)at;
+	return 1;
+}
+
+static int offer(const unsigned char *rec, size_t at, void *arg)
+{
+	const struct walk *w = arg;
+	struct tt_conn c;
+	uint64_t so;
+	if (!decode(rec, w->kind, at, w->gen, &c, &so))
+		return 0;
 	if (w->owners) {
 		c.flags |= TT_CONN_PID_KNOWN;
 		c.pid = so ? tt_bsd_owner_of(w->owners, w->nowners, so) : 0;
@@ -251,6 +264,62 @@ int tt_fbsd_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out)
 	 * RST) beyond one per closed connection, as net-snmp estimates. */
 	out->out_rsts = s.tcps_sndctrl >= s.tcps_closed ? s.tcps_sndctrl - s.tcps_closed : 0;
 	return 0;
+}
+
+struct info_walk {
+	uint64_t gen;
+	const struct tt_conn *row;
+	struct tt_tcp_info *out;
+};
+
+/* The connection row names, as decode() gives it: a connection (not a
+ * listener) with the row's family, addresses and ports; an IPv6 row with a
+ * zone also needs that zone.  (FreeBSD keeps a connection accepted on a
+ * dual-stack socket as an IPv4 PCB, which an IPv4 row matches as it is.) */
+static bool same_conn(const struct tt_conn *c, const struct tt_conn *row)
+{
+	size_t alen = row->family == AF_INET ? 4 : 16;
+	if (c->state == MIB_TCP_STATE_LISTEN || c->family != row->family ||
+	    c->lport != row->lport || c->rport != row->rport ||
+	    memcmp(c->laddr, row->laddr, alen) != 0 || memcmp(c->raddr, row->raddr, alen) != 0)
+		return false;
+	return row->lscope == 0 || row->lscope == c->lscope;
+}
+
+/* Stops the walk (1) at the first record holding the connection. */
+static int info_of(const unsigned char *rec, size_t at, void *arg)
+{
+	const struct info_walk *w = arg;
+	struct tt_conn c;
+	uint64_t so;
+	if (!decode(rec, &tcp_kind, at, w->gen, &c, &so) || !same_conn(&c, w->row))
+		return 0;
+	struct xtcpcb rcopy;
+	memcpy(&rcopy, rec, sizeof(rcopy));
+	const struct xtcpcb *r = &rcopy;
+	struct tt_tcp_info *o = w->out;
+	memset(o, 0, sizeof(*o));
+	o->total_retrans = r->t_sndrexmitpack > 0 ? (uint32_t)r->t_sndrexmitpack : 0;
+#ifdef TT_FBSD_HAVE_XT_WINDOWS
+	o->snd_cwnd = r->t_snd_cwnd; /* bytes, unlike Linux */
+	o->snd_ssthresh = r->t_snd_ssthresh;
+	o->snd_mss = r->t_maxseg;
+	o->rcv_wnd = r->t_rcv_wnd;
+	o->snd_wnd = r->t_snd_wnd;
+#endif
+	return 1;
+}
+
+int tt_fbsd_pcblist_info(const void *buf, size_t len, const struct tt_conn *row,
+			 struct tt_tcp_info *out)
+{
+	struct xinpgen head, tail;
+	int err = frame(buf, len, &head, &tail);
+	if (err)
+		return err;
+	struct info_walk w = { head.xig_gen, row, out };
+	err = each_record(buf, len, &tcp_kind, info_of, &w);
+	return err == 1 ? 0 : err ? err : -ENOENT;
 }
 
 int tt_fbsd_udp_mib(const void *buf, size_t len, struct tt_udp_mib *out)

@@ -1,0 +1,179 @@
+/*
+ * layout_estats.h - every size and offset of tcpestats.h as Windows lays it
+ * out (reference/windows-api.md §2.6): x64 for LP64 targets, x86 for ILP32
+ * ones (SIZE_T members are pointer sized; ULONG64 stays 8-aligned).
+ * test_layout.c checks it on the build machine; headers.sh compiles it for
+ * i386 and armv7 too, where no 32-bit C library is needed.  Every member of
+ * every record; the sizes are reference/windows-api.md §2.6's.
+ */
+#ifndef TT_LAYOUT_ESTATS_H
+#define TT_LAYOUT_ESTATS_H
+
+#include <stddef.h>
+#include <tcpestats.h>
+
+/* The Windows x64 value, or the x86 one on an ILP32 target. */
+#define EP(lp64, ilp32) (sizeof(void *) == 8 ? (size_t)(lp64) : (size_t)(ilp32))
+#define ESZ(T, n) TCPTABLE_STATIC_ASSERT(sizeof(T) == (n), "sizeof " #T);
+#define EOFF(T, m, n) TCPTABLE_STATIC_ASSERT(offsetof(T, m) == (n), "offsetof " #T "." #m);
+
+TCPTABLE_STATIC_ASSERT(sizeof(void *) == 8 || sizeof(void *) == 4, "LP64 or ILP32");
+TCPTABLE_STATIC_ASSERT(sizeof(SIZE_T) == sizeof(void *), "SIZE_T is pointer sized");
+TCPTABLE_STATIC_ASSERT(sizeof(TCP_ESTATS_TYPE) == 4, "enum");
+TCPTABLE_STATIC_ASSERT(TcpConnectionEstatsFineRtt == 8 && TcpConnectionEstatsMaximum == 9, "types");
+TCPTABLE_STATIC_ASSERT(TcpBoolOptUnchanged == -1 && TcpErrorMaxSoftError == 9, "enums");
+
+ESZ(TCP_ESTATS_SYN_OPTS_ROS_v0, 12)
+EOFF(TCP_ESTATS_SYN_OPTS_ROS_v0, ActiveOpen, 0)
+EOFF(TCP_ESTATS_SYN_OPTS_ROS_v0, MssRcvd, 4)
+EOFF(TCP_ESTATS_SYN_OPTS_ROS_v0, MssSent, 8)
+
+ESZ(TCP_ESTATS_DATA_ROD_v0, 96)
+EOFF(TCP_ESTATS_DATA_ROD_v0, DataBytesOut, 0)
+EOFF(TCP_ESTATS_DATA_ROD_v0, DataSegsOut, 8)
+EOFF(TCP_ESTATS_DATA_ROD_v0, DataBytesIn, 16)
+EOFF(TCP_ESTATS_DATA_ROD_v0, DataSegsIn, 24)
+EOFF(TCP_ESTATS_DATA_ROD_v0, SegsOut, 32)
+EOFF(TCP_ESTATS_DATA_ROD_v0, SegsIn, 40)
+EOFF(TCP_ESTATS_DATA_ROD_v0, SoftErrors, 48)
+EOFF(TCP_ESTATS_DATA_ROD_v0, SoftErrorReason, 52)
+EOFF(TCP_ESTATS_DATA_ROD_v0, SndUna, 56)
+EOFF(TCP_ESTATS_DATA_ROD_v0, SndNxt, 60)
+EOFF(TCP_ESTATS_DATA_ROD_v0, SndMax, 64)
+EOFF(TCP_ESTATS_DATA_ROD_v0, ThruBytesAcked, 72)
+EOFF(TCP_ESTATS_DATA_ROD_v0, RcvNxt, 80)
+EOFF(TCP_ESTATS_DATA_ROD_v0, ThruBytesReceived, 88)
+
+ESZ(TCP_ESTATS_DATA_RW_v0, 1)
+EOFF(TCP_ESTATS_DATA_RW_v0, EnableCollection, 0)
+
+ESZ(TCP_ESTATS_SND_CONG_RW_v0, 1)
+EOFF(TCP_ESTATS_SND_CONG_RW_v0, EnableCollection, 0)
+
+ESZ(TCP_ESTATS_SND_CONG_ROD_v0, EP(88, 72))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, SndLimTransRwin, 0)
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, SndLimTimeRwin, 4)
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, SndLimBytesRwin, 8)
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, SndLimTransCwnd, EP(16, 12))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, SndLimTimeCwnd, EP(20, 16))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, SndLimBytesCwnd, EP(24, 20))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, SndLimTransSnd, EP(32, 24))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, SndLimTimeSnd, EP(36, 28))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, SndLimBytesSnd, EP(40, 32))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, SlowStart, EP(48, 36))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, CongAvoid, EP(52, 40))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, OtherReductions, EP(56, 44))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, CurCwnd, EP(60, 48))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, MaxSsCwnd, EP(64, 52))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, MaxCaCwnd, EP(68, 56))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, CurSsthresh, EP(72, 60))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, MaxSsthresh, EP(76, 64))
+EOFF(TCP_ESTATS_SND_CONG_ROD_v0, MinSsthresh, EP(80, 68))
+
+ESZ(TCP_ESTATS_SND_CONG_ROS_v0, 4)
+EOFF(TCP_ESTATS_SND_CONG_ROS_v0, LimCwnd, 0)
+
+ESZ(TCP_ESTATS_PATH_ROD_v0, 160)
+EOFF(TCP_ESTATS_PATH_ROD_v0, FastRetran, 0)
+EOFF(TCP_ESTATS_PATH_ROD_v0, Timeouts, 4)
+EOFF(TCP_ESTATS_PATH_ROD_v0, SubsequentTimeouts, 8)
+EOFF(TCP_ESTATS_PATH_ROD_v0, CurTimeoutCount, 12)
+EOFF(TCP_ESTATS_PATH_ROD_v0, AbruptTimeouts, 16)
+EOFF(TCP_ESTATS_PATH_ROD_v0, PktsRetrans, 20)
+EOFF(TCP_ESTATS_PATH_ROD_v0, BytesRetrans, 24)
+EOFF(TCP_ESTATS_PATH_ROD_v0, DupAcksIn, 28)
+EOFF(TCP_ESTATS_PATH_ROD_v0, SacksRcvd, 32)
+EOFF(TCP_ESTATS_PATH_ROD_v0, SackBlocksRcvd, 36)
+EOFF(TCP_ESTATS_PATH_ROD_v0, CongSignals, 40)
+EOFF(TCP_ESTATS_PATH_ROD_v0, PreCongSumCwnd, 44)
+EOFF(TCP_ESTATS_PATH_ROD_v0, PreCongSumRtt, 48)
+EOFF(TCP_ESTATS_PATH_ROD_v0, PostCongSumRtt, 52)
+EOFF(TCP_ESTATS_PATH_ROD_v0, PostCongCountRtt, 56)
+EOFF(TCP_ESTATS_PATH_ROD_v0, EcnSignals, 60)
+EOFF(TCP_ESTATS_PATH_ROD_v0, EceRcvd, 64)
+EOFF(TCP_ESTATS_PATH_ROD_v0, SendStall, 68)
+EOFF(TCP_ESTATS_PATH_ROD_v0, QuenchRcvd, 72)
+EOFF(TCP_ESTATS_PATH_ROD_v0, RetranThresh, 76)
+EOFF(TCP_ESTATS_PATH_ROD_v0, SndDupAckEpisodes, 80)
+EOFF(TCP_ESTATS_PATH_ROD_v0, SumBytesReordered, 84)
+EOFF(TCP_ESTATS_PATH_ROD_v0, NonRecovDa, 88)
+EOFF(TCP_ESTATS_PATH_ROD_v0, NonRecovDaEpisodes, 92)
+EOFF(TCP_ESTATS_PATH_ROD_v0, AckAfterFr, 96)
+EOFF(TCP_ESTATS_PATH_ROD_v0, DsackDups, 100)
+EOFF(TCP_ESTATS_PATH_ROD_v0, SampleRtt, 104)
+EOFF(TCP_ESTATS_PATH_ROD_v0, SmoothedRtt, 108)
+EOFF(TCP_ESTATS_PATH_ROD_v0, RttVar, 112)
+EOFF(TCP_ESTATS_PATH_ROD_v0, MaxRtt, 116)
+EOFF(TCP_ESTATS_PATH_ROD_v0, MinRtt, 120)
+EOFF(TCP_ESTATS_PATH_ROD_v0, SumRtt, 124)
+EOFF(TCP_ESTATS_PATH_ROD_v0, CountRtt, 128)
+EOFF(TCP_ESTATS_PATH_ROD_v0, CurRto, 132)
+EOFF(TCP_ESTATS_PATH_ROD_v0, MaxRto, 136)
+EOFF(TCP_ESTATS_PATH_ROD_v0, MinRto, 140)
+EOFF(TCP_ESTATS_PATH_ROD_v0, CurMss, 144)
+EOFF(TCP_ESTATS_PATH_ROD_v0, MaxMss, 148)
+EOFF(TCP_ESTATS_PATH_ROD_v0, MinMss, 152)
+EOFF(TCP_ESTATS_PATH_ROD_v0, SpuriousRtoDetections, 156)
+
+ESZ(TCP_ESTATS_PATH_RW_v0, 1)
+EOFF(TCP_ESTATS_PATH_RW_v0, EnableCollection, 0)
+
+ESZ(TCP_ESTATS_SEND_BUFF_ROD_v0, EP(32, 16))
+EOFF(TCP_ESTATS_SEND_BUFF_ROD_v0, CurRetxQueue, 0)
+EOFF(TCP_ESTATS_SEND_BUFF_ROD_v0, MaxRetxQueue, EP(8, 4))
+EOFF(TCP_ESTATS_SEND_BUFF_ROD_v0, CurAppWQueue, EP(16, 8))
+EOFF(TCP_ESTATS_SEND_BUFF_ROD_v0, MaxAppWQueue, EP(24, 12))
+
+ESZ(TCP_ESTATS_SEND_BUFF_RW_v0, 1)
+EOFF(TCP_ESTATS_SEND_BUFF_RW_v0, EnableCollection, 0)
+
+ESZ(TCP_ESTATS_REC_ROD_v0, EP(72, 56))
+EOFF(TCP_ESTATS_REC_ROD_v0, CurRwinSent, 0)
+EOFF(TCP_ESTATS_REC_ROD_v0, MaxRwinSent, 4)
+EOFF(TCP_ESTATS_REC_ROD_v0, MinRwinSent, 8)
+EOFF(TCP_ESTATS_REC_ROD_v0, LimRwin, 12)
+EOFF(TCP_ESTATS_REC_ROD_v0, DupAckEpisodes, 16)
+EOFF(TCP_ESTATS_REC_ROD_v0, DupAcksOut, 20)
+EOFF(TCP_ESTATS_REC_ROD_v0, CeRcvd, 24)
+EOFF(TCP_ESTATS_REC_ROD_v0, EcnSent, 28)
+EOFF(TCP_ESTATS_REC_ROD_v0, EcnNoncesRcvd, 32)
+EOFF(TCP_ESTATS_REC_ROD_v0, CurReasmQueue, 36)
+EOFF(TCP_ESTATS_REC_ROD_v0, MaxReasmQueue, 40)
+EOFF(TCP_ESTATS_REC_ROD_v0, CurAppRQueue, EP(48, 44))
+EOFF(TCP_ESTATS_REC_ROD_v0, MaxAppRQueue, EP(56, 48))
+EOFF(TCP_ESTATS_REC_ROD_v0, WinScaleSent, EP(64, 52))
+
+ESZ(TCP_ESTATS_REC_RW_v0, 1)
+EOFF(TCP_ESTATS_REC_RW_v0, EnableCollection, 0)
+
+ESZ(TCP_ESTATS_OBS_REC_ROD_v0, 16)
+EOFF(TCP_ESTATS_OBS_REC_ROD_v0, CurRwinRcvd, 0)
+EOFF(TCP_ESTATS_OBS_REC_ROD_v0, MaxRwinRcvd, 4)
+EOFF(TCP_ESTATS_OBS_REC_ROD_v0, MinRwinRcvd, 8)
+EOFF(TCP_ESTATS_OBS_REC_ROD_v0, WinScaleRcvd, 12)
+
+ESZ(TCP_ESTATS_OBS_REC_RW_v0, 1)
+EOFF(TCP_ESTATS_OBS_REC_RW_v0, EnableCollection, 0)
+
+ESZ(TCP_ESTATS_BANDWIDTH_RW_v0, 8)
+EOFF(TCP_ESTATS_BANDWIDTH_RW_v0, EnableCollectionOutbound, 0)
+EOFF(TCP_ESTATS_BANDWIDTH_RW_v0, EnableCollectionInbound, 4)
+
+ESZ(TCP_ESTATS_BANDWIDTH_ROD_v0, 40)
+EOFF(TCP_ESTATS_BANDWIDTH_ROD_v0, OutboundBandwidth, 0)
+EOFF(TCP_ESTATS_BANDWIDTH_ROD_v0, InboundBandwidth, 8)
+EOFF(TCP_ESTATS_BANDWIDTH_ROD_v0, OutboundInstability, 16)
+EOFF(TCP_ESTATS_BANDWIDTH_ROD_v0, InboundInstability, 24)
+EOFF(TCP_ESTATS_BANDWIDTH_ROD_v0, OutboundBandwidthPeaked, 32)
+EOFF(TCP_ESTATS_BANDWIDTH_ROD_v0, InboundBandwidthPeaked, 33)
+
+ESZ(TCP_ESTATS_FINE_RTT_RW_v0, 1)
+EOFF(TCP_ESTATS_FINE_RTT_RW_v0, EnableCollection, 0)
+
+ESZ(TCP_ESTATS_FINE_RTT_ROD_v0, 16)
+EOFF(TCP_ESTATS_FINE_RTT_ROD_v0, RttVar, 0)
+EOFF(TCP_ESTATS_FINE_RTT_ROD_v0, MaxRtt, 4)
+EOFF(TCP_ESTATS_FINE_RTT_ROD_v0, MinRtt, 8)
+EOFF(TCP_ESTATS_FINE_RTT_ROD_v0, SumRtt, 12)
+
+#endif /* TT_LAYOUT_ESTATS_H */
