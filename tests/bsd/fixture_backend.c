@@ -50,11 +50,13 @@ static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
 	if (fx.read_err[list])
 		return fx.read_err[list];
 	switch (list) {
-	case TT_BSD_PCB: {
+	case TT_BSD_PCB:
+	case TT_BSD_UDP: {
 		size_t i = (size_t)n < fx.npcb ? (size_t)n : fx.npcb ? fx.npcb - 1 : 0;
 		return copy_out(&fx.pcb[i], buf, len);
 	}
 	case TT_BSD_PCB6:
+	case TT_BSD_UDP6:
 		return copy_out(&fx.pcb6, buf, len);
 	default:
 		return copy_out(&fx.files, buf, len);
@@ -145,11 +147,16 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	return err;
 }
 
-/* No UDP source on this platform yet: GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
+/* UDP statistics from fx.stats where the backend reads them; elsewhere
+ * GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
 int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 {
-	(void)family;
-	(void)out;
+	memset(out, 0, sizeof(*out));
+	if (fx.os == FX_FREEBSD)
+		return tt_fbsd_udp_mib(fx.stats.p, fx.stats.len, out);
+	if (fx.os == FX_NETBSD)
+		return (family == AF_INET6 ? tt_nbsd_udp6_mib : tt_nbsd_udp_mib)(fx.stats.p,
+										  fx.stats.len, out);
 	return -EOPNOTSUPP;
 }
 
