@@ -7,7 +7,6 @@
  * Changes a port needs are marked "PORT:"; docs/porting.md lists them.
  */
 #include <iphlpapi.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,9 +80,15 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], "self") == 0)
 			only = (DWORD)getpid();
 		/* PORT: swscanf(argv[1], L"%lu", &only) writes 8 bytes into the
-		 * 4-byte DWORD on LP64: read it with SCNu32. */
-		else if (sscanf(argv[1], "%" SCNu32, &only) != 1)
-			return 2;
+		 * 4-byte DWORD on LP64: read an unsigned long, then check and
+		 * narrow it (or sscanf with SCNu32 from <inttypes.h>). */
+		else {
+			char *end;
+			unsigned long v = strtoul(argv[1], &end, 10);
+			if (end == argv[1] || *end != '\0' || v > 0xffffffffUL)
+				return 2;
+			only = (DWORD)v;
+		}
 	}
 	char addr[INET6_ADDRSTRLEN], exe[256];
 	int status = 0;

@@ -4,8 +4,8 @@
  * parsed field by field, filters, summary, statistics, -b, executable,
  * host and service names from outside shown escaped, every
  * command-line error, library errors, a closed pipe, Ctrl+C during an
- * interval display, --watch changes, and name resolution that stays
- * bounded when the resolver never answers.
+ * interval display, --watch changes, --estats counters, and name
+ * resolution that stays bounded when the resolver never answers.
  *
  * argv[1]: the tcptable binary; argv[2]: the directory of the golden files.
  * Needs a private network namespace (fixed ports); without one the suite
@@ -152,13 +152,20 @@ static bool exited(const struct result *r, int code)
 }
 
 /* The golden file with @PID@ replaced by this process's PID. */
-static char *golden(const char *name)
+/* A golden file as it is stored. */
+static char *golden_text(const char *name)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%s.golden", golden_dir, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
-	char *text = slurp(fd);
+	return slurp(fd);
+}
+
+/* A golden file with @PID@ replaced by the test's process id. */
+static char *golden(const char *name)
+{
+	char *text = golden_text(name);
 	char pid[16];
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	size_t cap = strlen(text) * 2 + 64, at = 0;
@@ -633,6 +640,7 @@ START_TEST(command_line_errors)
 		{ "--port", "http" },	       { "--pid", "x" },	   { "--addr", "1.2.3.4/40" },
 		{ "--addr", "nothere" },       { "-s", "--json" },	   { "-r" },
 		{ "-e" },		       { "/" "q" },		   { "--json=1" },
+		{ "--estats", "-s" },	       { "--estats", "--summary" }, { "--estats=1" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct result r = run(cases[i]);
@@ -803,6 +811,181 @@ START_TEST(watch_prints_changes)
 }
 END_TEST
 
+/* ---- --estats. */
+
+/* Sends exactly n bytes from one end of a connection and reads them all
+ * at the other, so the byte counters are known. */
+static void send_exactly(int from, int to, size_t n)
+{
+	char buf[4096];
+	memset(buf, 'x', sizeof(buf));
+	for (size_t done = 0; done < n;) {
+		size_t chunk = n - done < sizeof(buf) ? n - done : sizeof(buf);
+		ssize_t w = write(from, buf, chunk);
+		ck_assert_int_gt(w, 0);
+		done += (size_t)w;
+	}
+	for (size_t got = 0; got < n;) {
+		ssize_t r = read(to, buf, sizeof(buf));
+		ck_assert_int_gt(r, 0);
+		got += (size_t)r;
+	}
+}
+
+/* The 40001 <-> 5000 pair of the known sockets carries 1000 bytes one
+ * way and 300 the other. */
+static void estats_traffic(void)
+{
+	send_exactly(fds[3], fds[4], 1000);
+	send_exactly(fds[4], fds[3], 300);
+}
+
+/* The smoothed RTT depends on timing: each row's RTT(ms) field (under the
+ * header's) must be a number or "-"; a number is replaced by "R" so that
+ * the rest can be compared with a golden file. */
+static void mask_rtt(char *text)
+{
+	const char *head = strstr(text, " RTT(ms)");
+	ck_assert_ptr_nonnull(head);
+	const char *line = head;
+	while (line > text && line[-1] != '\n')
+		line--;
+	size_t col = (size_t)(head - line) + 1, width = 7;
+	for (char *p = text; *p;) {
+		char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (strncmp(p, "  TCP", 5) == 0 || strncmp(p, "  UDP", 5) == 0) {
+			ck_assert_uint_ge(len, col + width);
+			char *f = p + col;
+			size_t sp = strspn(f, " ");
+			ck_assert_uint_lt(sp, width);
+			size_t digits = strspn(f + sp, "0123456789");
+			bool dash = f[sp] == '-' && sp + 1 == width;
+			ck_assert_msg(dash || sp + digits == width, "RTT field '%.7s' in: %.*s", f,
+				      (int)len, p);
+			if (!dash) {
+				memset(f, ' ', width);
+				f[width - 1] = 'R';
+			}
+		}
+		p = end ? end + 1 : p + len;
+	}
+}
+
+/* Compares with a golden file after mask_rtt; the PID column, padded to
+ * 7 under --estats, is masked as "@PID@  " so the golden does not depend
+ * on the number of digits of the process id. */
+static void expect_estats_golden(const char *const args[], const char *name)
+{
+	struct result r = run(args);
+	char *want = golden_text(name);
+	ck_assert_msg(exited(&r, 0), "%s: status %d, stderr: %s", name, r.status, r.err);
+	ck_assert_str_eq(r.err, "");
+	mask_rtt(r.out);
+	char pid[16];
+	snprintf(pid, sizeof(pid), " %-7d ", (int)getpid());
+	for (char *p = r.out; (p = strstr(p, pid)); p += strlen(pid))
+		memcpy(p, " @PID@   ", strlen(pid));
+	ck_assert_msg(strcmp(r.out, want) == 0, "%s:\n--- got\n%s--- want\n%s", name, r.out, want);
+	free(want);
+	result_free(&r);
+}
+
+/* Columns of known byte counts; "-" for a listener and a UDP endpoint,
+ * which have no connection. */
+START_TEST(estats_columns)
+{
+	estats_traffic();
+	expect_estats_golden((const char *[]){ "-an", "--estats", "--port", "5000,5353", NULL },
+			     "an_estats");
+	expect_estats_golden((const char *[]){ "-ano", "--estats", "--port", "5000,5353", NULL },
+			     "ano_estats");
+}
+END_TEST
+
+/* --json --estats: the counters as numbers equal to what was sent, null
+ * where there is no connection. */
+START_TEST(estats_json)
+{
+	estats_traffic();
+	struct result r = run((const char *[]){ "-an", "--json", "--estats", "--port", "5000,5353",
+						NULL });
+	ck_assert(exited(&r, 0));
+	ck_assert_str_eq(r.err, "");
+	int client = 0, server = 0, none = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char lp[16], st[32] = "", out[32], in[32], rtt[32], re[32];
+		ck_assert(json_field(line, "local_port", lp, sizeof(lp)));
+		ck_assert(json_field(line, "bytes_sent", out, sizeof(out)));
+		ck_assert(json_field(line, "bytes_received", in, sizeof(in)));
+		ck_assert(json_field(line, "rtt_ms", rtt, sizeof(rtt)));
+		ck_assert(json_field(line, "retransmissions", re, sizeof(re)));
+		json_field(line, "state", st, sizeof(st));
+		if (strcmp(st, "ESTABLISHED") != 0) { /* the listener, the UDP endpoint */
+			ck_assert_str_eq(out, "null");
+			ck_assert_str_eq(in, "null");
+			ck_assert_str_eq(rtt, "null");
+			ck_assert_str_eq(re, "null");
+			none++;
+			continue;
+		}
+		bool is_client = strcmp(lp, "40001") == 0;
+		ck_assert_str_eq(out, is_client ? "1000" : "300");
+		ck_assert_str_eq(in, is_client ? "300" : "1000");
+		ck_assert_str_eq(re, "0");
+		ck_assert(rtt[0] && strspn(rtt, "0123456789") == strlen(rtt));
+		if (is_client)
+			client++;
+		else
+			server++;
+	}
+	ck_assert_int_eq(client, 1);
+	ck_assert_int_eq(server, 1);
+	ck_assert_int_eq(none, 2);
+	result_free(&r);
+}
+END_TEST
+
+/* Splits a --estats row after its state into the four counter fields. */
+static void estats_fields(const char *line, char f[4][32])
+{
+	const char *p = strstr(line, "ESTABLISHED");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sscanf(p, "ESTABLISHED %31s %31s %31s %31s", f[0], f[1], f[2], f[3]), 4);
+}
+
+/* --watch --estats on a pipe: "-" on a connection's first refresh, then
+ * an "=" line with numeric rates per second. */
+START_TEST(estats_watch_rates)
+{
+	estats_traffic();
+	struct run p = start((const char *[]){ "-n", "--estats", "--watch", "--port", "5000", NULL },
+			     CHILD_PLAIN);
+	static char acc[1 << 16];
+	size_t len = 0;
+	ck_assert_ptr_nonnull(read_until(p.out, "= TCP    127.0.0.1:40001", acc, &len, sizeof(acc)));
+	char f[4][32];
+	estats_fields(strstr(acc, "+ TCP    127.0.0.1:40001"), f);
+	for (int i = 0; i < 4; i++)
+		ck_assert_str_eq(f[i], "-");
+	const char *rate = strstr(acc, "= TCP    127.0.0.1:40001");
+	ck_assert_ptr_nonnull(strchr(rate, '\n'));
+	estats_fields(rate, f);
+	for (int i = 0; i < 4; i++)
+		ck_assert_msg(strspn(f[i], "0123456789") == strlen(f[i]), "field %d: %s", i, f[i]);
+	/* Nothing moved during the refresh: zero bytes per second. */
+	ck_assert_str_eq(f[0], "0");
+	ck_assert_str_eq(f[1], "0");
+	kill(p.pid, SIGINT);
+	int st;
+	ck_assert_int_eq(waitpid(p.pid, &st, 0), p.pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(p.out);
+	close(p.err);
+}
+END_TEST
+
 /* Without -n, addresses go to the resolver; one that never answers must
  * not hold the display up for more than a moment. */
 START_TEST(unreachable_resolver_stays_bounded)
@@ -879,6 +1062,9 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, closed_pipe_is_quiet);
 	tcase_add_test(tc, interrupted_interval_display);
 	tcase_add_test(tc, watch_prints_changes);
+	tcase_add_test(tc, estats_columns);
+	tcase_add_test(tc, estats_json);
+	tcase_add_test(tc, estats_watch_rates);
 	tcase_add_test(tc, unreachable_resolver_stays_bounded);
 	suite_add_tcase(s, tc);
 	return tt_run_suite(s);

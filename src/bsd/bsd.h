@@ -87,6 +87,7 @@ enum tt_bsd_list {
 	TT_BSD_PCB6, /* a separate IPv6 TCP PCB list (NetBSD) */
 	TT_BSD_FILES, /* the open files of all processes */
 	TT_BSD_UDP, /* the (IPv4) UDP PCB list */
+	TT_BSD_UDP6, /* a separate IPv6 UDP PCB list (NetBSD) */
 };
 
 struct tt_bsd_source {

@@ -24,8 +24,6 @@ void fx_reset(void)
 	bsd_buf_free(&fx.pcb6);
 	bsd_buf_free(&fx.files);
 	bsd_buf_free(&fx.stats);
-	bsd_buf_free(&fx.udp);
-	bsd_buf_free(&fx.udpstats);
 	memset(&fx, 0, sizeof(fx));
 }
 
@@ -52,14 +50,14 @@ static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
 	if (fx.read_err[list])
 		return fx.read_err[list];
 	switch (list) {
-	case TT_BSD_PCB: {
+	case TT_BSD_PCB:
+	case TT_BSD_UDP: {
 		size_t i = (size_t)n < fx.npcb ? (size_t)n : fx.npcb ? fx.npcb - 1 : 0;
 		return copy_out(&fx.pcb[i], buf, len);
 	}
 	case TT_BSD_PCB6:
+	case TT_BSD_UDP6:
 		return copy_out(&fx.pcb6, buf, len);
-	case TT_BSD_UDP:
-		return copy_out(&fx.udp, buf, len);
 	default:
 		return copy_out(&fx.files, buf, len);
 	}
@@ -149,22 +147,23 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	return err;
 }
 
-/* Where the platform's UDP counters are read: its mapping of fx.udpstats;
- * elsewhere GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
+/* UDP statistics from fx.stats where the backend reads them; elsewhere
+ * GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
 int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 {
-	(void)family;
 	memset(out, 0, sizeof(*out));
-	switch (fx.os) {
-	case FX_DRAGONFLY:
-		return tt_dfly_udp_mib(fx.udpstats.p, fx.udpstats.len, out);
-	case FX_OPENBSD:
-		return tt_obsd_udp_mib(fx.udpstats.p, fx.udpstats.len, out);
-	case FX_DARWIN:
-		return tt_mac_udp_mib(fx.udpstats.p, fx.udpstats.len, out);
-	default:
-		return -EOPNOTSUPP;
-	}
+	if (fx.os == FX_DRAGONFLY)
+		return tt_dfly_udp_mib(fx.stats.p, fx.stats.len, out);
+	if (fx.os == FX_OPENBSD)
+		return tt_obsd_udp_mib(fx.stats.p, fx.stats.len, out);
+	if (fx.os == FX_DARWIN)
+		return tt_mac_udp_mib(fx.stats.p, fx.stats.len, out);
+	if (fx.os == FX_FREEBSD)
+		return tt_fbsd_udp_mib(fx.stats.p, fx.stats.len, out);
+	if (fx.os == FX_NETBSD)
+		return (family == AF_INET6 ? tt_nbsd_udp6_mib : tt_nbsd_udp_mib)(fx.stats.p,
+										  fx.stats.len, out);
+	return -EOPNOTSUPP;
 }
 
 /* FreeBSD reads its pcblist (freebsd/sysctl.c); the other BSD backends

@@ -20,18 +20,16 @@ enum fx_os { FX_FREEBSD, FX_NETBSD, FX_OPENBSD, FX_DRAGONFLY, FX_DARWIN };
 
 struct fx_state {
 	enum fx_os os;
-	/* Successive reads of TT_BSD_PCB return pcb[0], pcb[1], ... and the
-	 * last one again once they run out. */
+	/* Successive reads of TT_BSD_PCB (or TT_BSD_UDP) return pcb[0],
+	 * pcb[1], ... and the last one again once they run out. */
 	struct bsd_buf pcb[FX_MAX_READS];
 	size_t npcb;
-	struct bsd_buf pcb6; /* NetBSD's IPv6 list */
+	struct bsd_buf pcb6; /* NetBSD's IPv6 list (TCP or UDP) */
 	struct bsd_buf files;
-	struct bsd_buf stats;
-	struct bsd_buf udp; /* the UDP list (TT_BSD_UDP) */
-	struct bsd_buf udpstats; /* net.inet.udp.stats */
-	int read_err[TT_BSD_UDP + 1]; /* per enum tt_bsd_list: returned instead of data */
+	struct bsd_buf stats; /* TCP or UDP statistics */
+	int read_err[5]; /* per enum tt_bsd_list: returned instead of data */
 	/* Observations: reads per enum tt_bsd_list. */
-	int reads[TT_BSD_UDP + 1];
+	int reads[5];
 	/* SetTcpEntry: the drop-node calls, in order, with the connection
 	 * as each node was given it (its family picks the node), and what
 	 * each returns (0 unless set; -ENOENT: no such connection). */

@@ -74,6 +74,18 @@ struct fx_tcpstat {
 };
 struct bsd_buf fb_tcpstat(const struct fx_tcpstat *s, size_t extra);
 
+/* net.inet.udp.pcblist: the same records as bare xinpcbs (tcps unused;
+ * protocol 0: IPPROTO_UDP; len: xi_len, 0 the right size). */
+void fb_udp(struct bsd_buf *b, const struct fb_pcb *r);
+size_t fb_udp_size(void);
+struct bsd_buf fb_udp_list(uint64_t gen, uint64_t tail_gen, const struct fb_pcb *r, size_t n);
+
+/* struct udpstat with the counters the backend reads. */
+struct fx_udpstat {
+	uint64_t ipackets, hdrops, badsum, badlen, noport, noportbcast, fullsock, opackets;
+};
+struct bsd_buf fb_udpstat(const struct fx_udpstat *s, size_t extra);
+
 /* ---- NetBSD: kinfo_pcb lists, kern.file2, net.inet.tcp.stats. */
 
 struct nb_pcb {
@@ -94,6 +106,9 @@ struct bsd_buf nb_list(const struct nb_pcb *r, size_t n);
 void nb_file(struct bsd_buf *b, uint32_t pid, uint32_t type, uint64_t data);
 size_t nb_file_size(void);
 struct bsd_buf nb_tcpstat(const struct fx_tcpstat *s, size_t extra_counters);
+/* net.inet.udp.stats (family 4) or net.inet6.udp6.stats (6): noportbcast
+ * goes to UDP6_STAT_NOPORTMCAST for IPv6. */
+struct bsd_buf nb_udpstat(const struct fx_udpstat *s, int family);
 
 /* ---- DragonFly: bare xtcpcb arrays, kern.file, per-CPU tcp_stats. */
 

@@ -95,3 +95,35 @@ struct bsd_buf nb_tcpstat(const struct fx_tcpstat *s, size_t extra_counters)
 	memset(bsd_buf_grow(&b, extra_counters * 8), 0x55, extra_counters * 8);
 	return b;
 }
+
+struct bsd_buf nb_udpstat(const struct fx_udpstat *s, int family)
+{
+	uint64_t v[UDP6_STAT_OPACKETS + 1 > UDP_STAT_OPACKETS + 1 ? UDP6_STAT_OPACKETS + 1
+								 : UDP_STAT_OPACKETS + 1];
+	memset(v, 0x55, sizeof(v)); /* the counters not read */
+	size_t n;
+	if (family == 4) {
+		v[UDP_STAT_IPACKETS] = s->ipackets;
+		v[UDP_STAT_HDROPS] = s->hdrops;
+		v[UDP_STAT_BADSUM] = s->badsum;
+		v[UDP_STAT_BADLEN] = s->badlen;
+		v[UDP_STAT_NOPORT] = s->noport;
+		v[UDP_STAT_NOPORTBCAST] = s->noportbcast;
+		v[UDP_STAT_FULLSOCK] = s->fullsock;
+		v[UDP_STAT_OPACKETS] = s->opackets;
+		n = UDP_STAT_OPACKETS + 1;
+	} else {
+		v[UDP6_STAT_IPACKETS] = s->ipackets;
+		v[UDP6_STAT_HDROPS] = s->hdrops;
+		v[UDP6_STAT_BADSUM] = s->badsum;
+		v[UDP6_STAT_BADLEN] = s->badlen;
+		v[UDP6_STAT_NOPORT] = s->noport;
+		v[UDP6_STAT_NOPORTMCAST] = s->noportbcast;
+		v[UDP6_STAT_FULLSOCK] = s->fullsock;
+		v[UDP6_STAT_OPACKETS] = s->opackets;
+		n = UDP6_STAT_OPACKETS + 1;
+	}
+	struct bsd_buf b = { 0 };
+	memcpy(bsd_buf_grow(&b, n * sizeof(v[0])), v, n * sizeof(v[0]));
+	return b;
+}

@@ -148,6 +148,21 @@ struct tcpstat {
 	uint64_t tcps_rcvshort;
 };
 
+/* netinet/udp_var.h: the start of struct udpstat (net.inet.udp.stats),
+ * 64-bit counters, up to the last one the statistics read. */
+struct udpstat {
+	uint64_t udps_ipackets;
+	uint64_t udps_hdrops;
+	uint64_t udps_badsum;
+	uint64_t tt_opaque1; /* nosum */
+	uint64_t udps_badlen;
+	uint64_t udps_noport;
+	uint64_t udps_noportbcast;
+	uint64_t udps_fullsock;
+	uint64_t tt_opaque2[2]; /* pcb cache and hash misses */
+	uint64_t udps_opackets;
+};
+
 /* The layout, as published. */
 _Static_assert(sizeof(struct in_conninfo) == 44, "in_conninfo");
 _Static_assert(sizeof(struct xsocket) == 240, "xsocket");
@@ -185,5 +200,8 @@ _Static_assert(offsetof(struct tcpstat, tcps_sndctrl) == 208, "tcps_sndctrl");
 _Static_assert(offsetof(struct tcpstat, tcps_rcvtotal) == 216, "tcps_rcvtotal");
 _Static_assert(offsetof(struct tcpstat, tcps_rcvbadsum) == 240, "tcps_rcvbadsum");
 _Static_assert(offsetof(struct tcpstat, tcps_rcvshort) == 264, "tcps_rcvshort");
+
+_Static_assert(offsetof(struct udpstat, udps_noport) == 40, "udps_noport");
+_Static_assert(offsetof(struct udpstat, udps_opackets) == 80, "udps_opackets");
 
 #endif /* TT_FREEBSD_TRANSCRIBED_H */

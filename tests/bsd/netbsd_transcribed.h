@@ -37,6 +37,27 @@
 #define TCP_STAT_RCVBADOFF 32
 #define TCP_STAT_RCVSHORT 34
 
+/* netinet/udp_var.h, netinet6/udp6_var.h: the UDP statistics nodes'
+ * numbers and the indices into their arrays. */
+#define UDPCTL_STATS 5
+#define UDP_STAT_IPACKETS 0
+#define UDP_STAT_HDROPS 1
+#define UDP_STAT_BADSUM 2
+#define UDP_STAT_BADLEN 3
+#define UDP_STAT_NOPORT 4
+#define UDP_STAT_NOPORTBCAST 5
+#define UDP_STAT_FULLSOCK 6
+#define UDP_STAT_OPACKETS 8
+#define UDP6CTL_STATS 4
+#define UDP6_STAT_IPACKETS 0
+#define UDP6_STAT_HDROPS 1
+#define UDP6_STAT_BADSUM 2
+#define UDP6_STAT_BADLEN 4
+#define UDP6_STAT_NOPORT 5
+#define UDP6_STAT_NOPORTMCAST 6
+#define UDP6_STAT_FULLSOCK 7
+#define UDP6_STAT_OPACKETS 9
+
 /* The BSD sockaddr forms: a length byte, a family byte, the port. */
 #define TT_NB_SA_LEN 0
 #define TT_NB_SA_FAMILY 1

@@ -23,9 +23,24 @@ void fx_expect_not_supported(void);
  * must make at least at_least allocations. */
 void fx_every_allocation_fails(long at_least);
 
-/* The same two for the IPv4 UDP owner table (GetExtendedUdpTable,
- * UDP_TABLE_OWNER_PID). */
+/* ---- UDP (both BSD suites). */
+
+/* The whole GetExtendedUdpTable answer for family and cls; free() it. */
+void *fx_udp_ext(ULONG family, UDP_TABLE_CLASS cls);
+
+/* Every class of GetExtendedUdpTable for both families: the size it asks
+ * for (rows4 / rows6 rows), one byte short of it at every length against
+ * a guard page (nothing written, the size told again), exactly enough
+ * (the rows, ending at the guard page). */
+void fx_udp_every_class_and_size(DWORD rows4, DWORD rows6);
+
+/* Makes every allocation of one GetExtendedUdpTable(family,
+ * UDP_TABLE_OWNER_PID) call fail in turn: ERROR_NOT_ENOUGH_MEMORY each
+ * time; at least at_least allocations. */
+void fx_udp_every_allocation_fails(ULONG family, long at_least);
+
+/* Asserts that filling the IPv4 UDP owner table is ERROR_NOT_SUPPORTED
+ * and that nothing was written to the caller's buffer (a guard page). */
 void fx_expect_udp_not_supported(void);
-void fx_every_udp_allocation_fails(long at_least);
 
 #endif /* TT_BSD_SUITE_H */

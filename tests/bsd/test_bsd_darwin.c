@@ -562,7 +562,8 @@ static const struct mx_pcb udp[] = {
 
 static void serve_udp(void)
 {
-	fx.udp = mx_list(7, 7, udp, N(udp));
+	fx.pcb[0] = mx_list(7, 7, udp, N(udp));
+	fx.npcb = 1;
 	mx_sock(&fx.files, 9, 4, 0, INP_A); /* TCP: not this table's owner */
 	mx_sock(&fx.files, 40, 4, 17, INP_A);
 	mx_sock(&fx.files, 50, 6, 17, INP_B);
@@ -606,13 +607,13 @@ END_TEST
 START_TEST(udp_cut_list_is_not_supported)
 {
 	serve_udp();
-	struct bsd_buf whole = fx.udp;
+	struct bsd_buf whole = fx.pcb[0];
 	for (size_t cut = 1; cut < whole.len; cut += 29) {
-		fx.udp = bsd_buf_cut(&whole, cut);
+		fx.pcb[0] = bsd_buf_cut(&whole, cut);
 		fx_expect_udp_not_supported();
-		bsd_buf_free(&fx.udp);
+		bsd_buf_free(&fx.pcb[0]);
 	}
-	fx.udp = whole;
+	fx.pcb[0] = whole;
 }
 END_TEST
 
@@ -622,7 +623,7 @@ START_TEST(udp_statistics_from_udpstat)
 	const struct df_udpstat s = { .ipackets = 100, .hdrops = 1, .badsum = 2, .badlen = 3,
 				      .noport = 4, .noportbcast = 5, .fullsock = 6,
 				      .opackets = 50 };
-	fx.udpstats = mx_udpstat(&s);
+	fx.stats = mx_udpstat(&s);
 	MIB_UDPSTATS st;
 	ck_assert_uint_eq(GetUdpStatisticsEx(&st, AF_INET6), NO_ERROR);
 	ck_assert_uint_eq(st.dwInDatagrams, 79);
@@ -630,7 +631,7 @@ START_TEST(udp_statistics_from_udpstat)
 	ck_assert_uint_eq(st.dwInErrors, 12);
 	ck_assert_uint_eq(st.dwOutDatagrams, 50);
 	ck_assert_uint_eq(st.dwNumAddrs, 2);
-	fx.udpstats.len--;
+	fx.stats.len--;
 	ck_assert_uint_eq(GetUdpStatisticsEx(&st, AF_INET6), ERROR_NOT_SUPPORTED);
 }
 END_TEST
@@ -638,7 +639,7 @@ END_TEST
 START_TEST(udp_allocation_failures)
 {
 	serve_udp();
-	fx_every_udp_allocation_fails(3); /* the list, the descriptors, the owner table, ... */
+	fx_udp_every_allocation_fails(AF_INET, 3); /* the list, the descriptors, the owner table, ... */
 }
 END_TEST
 

@@ -427,7 +427,8 @@ static const struct df_pcb udp[] = {
 
 static void serve_udp(void)
 {
-	fx.udp = df_udp_list(udp, N(udp));
+	fx.pcb[0] = df_udp_list(udp, N(udp));
+	fx.npcb = 1;
 	own(100, SO_A);
 	own(200, SO_B);
 	own(300, SO_C);
@@ -481,15 +482,15 @@ START_TEST(udp_cut_or_resized_records_are_not_supported)
 	for (size_t cut = 1; cut < whole.len; cut += 37) {
 		if (cut % df_udp_size() == 0)
 			continue;
-		bsd_buf_free(&fx.udp);
-		fx.udp = bsd_buf_cut(&whole, cut);
+		bsd_buf_free(&fx.pcb[0]);
+		fx.pcb[0] = bsd_buf_cut(&whole, cut);
 		fx_expect_udp_not_supported();
 	}
 	bsd_buf_free(&whole);
 	struct df_pcb r = udp[0];
 	r.len = df_udp_size() + 8;
-	bsd_buf_free(&fx.udp);
-	df_udp(&fx.udp, &r);
+	bsd_buf_free(&fx.pcb[0]);
+	df_udp(&fx.pcb[0], &r);
 	ULONG size = 0;
 	ck_assert_uint_eq(GetUdpTable(NULL, &size, TRUE), ERROR_NOT_SUPPORTED);
 }
@@ -502,7 +503,7 @@ START_TEST(udp_statistics_summed_over_cpus)
 	const struct df_udpstat s = { .ipackets = 100, .hdrops = 1, .badsum = 2, .badlen = 3,
 				      .noport = 4, .noportbcast = 5, .fullsock = 6,
 				      .opackets = 50 };
-	fx.udpstats = df_udpstat(&s, 3); /* sums are 6x */
+	fx.stats = df_udpstat(&s, 3); /* sums are 6x */
 	MIB_UDPSTATS st;
 	ck_assert_uint_eq(GetUdpStatistics(&st), NO_ERROR);
 	ck_assert_uint_eq(st.dwInDatagrams, 6 * (100 - 21));
@@ -512,7 +513,7 @@ START_TEST(udp_statistics_summed_over_cpus)
 	ck_assert_uint_eq(st.dwNumAddrs, 2);
 	const size_t bad[] = { 3 * df_udpstat_size() - 8, df_udpstat_size() + 1, 0 };
 	for (size_t i = 0; i < N(bad); i++) {
-		fx.udpstats.len = bad[i];
+		fx.stats.len = bad[i];
 		ck_assert_uint_eq(GetUdpStatistics(&st), ERROR_NOT_SUPPORTED);
 	}
 }
@@ -522,7 +523,7 @@ END_TEST
 START_TEST(udp_allocation_failures)
 {
 	serve_udp();
-	fx_every_udp_allocation_fails(3); /* the list, kern.file, the owner table, ... */
+	fx_udp_every_allocation_fails(AF_INET, 3); /* the list, kern.file, the owner table, ... */
 }
 END_TEST
 

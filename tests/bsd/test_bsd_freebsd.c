@@ -3,7 +3,8 @@
  * (src/bsd/freebsd) under the real front end, on kernel buffers built from
  * the transcribed records: every row field, the IPv4/IPv6/dual-stack
  * split, KAME zones, owners from kern.file, the generation retry, sizing,
- * sorting, statistics, and every malformed-buffer error.
+ * sorting, statistics, and every malformed-buffer error; the same for UDP
+ * (net.inet.udp.pcblist, net.inet.udp.stats).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -631,6 +632,246 @@ START_TEST(allocation_failures)
 }
 END_TEST
 
+/* ---- UDP: net.inet.udp.pcblist (bare xinpcb records), net.inet.udp.stats. */
+
+GET(getu4, PMIB_UDPTABLE, GetUdpTable)
+GET(getu6, PMIB_UDP6TABLE, GetUdp6Table)
+
+static void serve_udp(const struct fb_pcb *r, size_t n)
+{
+	fx.pcb[0] = fb_udp_list(100, 100, r, n);
+	fx.npcb = 1;
+}
+
+/* One of each kind of UDP socket, in the kernel's (unsorted) order. */
+static const struct fb_pcb udp_set[] = {
+	/* A connected IPv4 socket, shared by pids 200 and 150. */
+	{ FB_V4, 0, "127.0.0.1", "127.0.0.1", 5353, 9999, 0, 0, SO_B, 2 },
+	/* [::]:123 with IPV6_V6ONLY off: INP_IPV4 | INP_IPV6, both tables. */
+	{ FB_V4 | FB_V6 | FB_V6PROTO, 0, NULL, NULL, 123, 0, 0, 0, SO_D, 4 },
+	/* An IPv4 socket on 0.0.0.0:53. */
+	{ FB_V4, 0, NULL, NULL, 53, 0, 0, 0, SO_A, 1 },
+	/* A socket created but never bound: port 0, not listed. */
+	{ FB_V4, 0, NULL, NULL, 0, 0, 0, 0, SO_C, 3 },
+	/* [::]:124 with IPV6_V6ONLY on: INP_IPV6 alone, IPv6 only. */
+	{ FB_V6 | FB_V6PROTO, 0, NULL, NULL, 124, 0, 0, 0, SO_E, 5 },
+	/* An IPv6 socket bound to ::ffff:10.1.1.1: udp6_bind leaves INP_IPV4
+	 * alone and the address in the IPv4 fields, an IPv4 row. */
+	{ FB_V4 | FB_V6PROTO, 0, "10.1.1.1", NULL, 7000, 0, 0, 0, SO_E + 0x400, 6 },
+	/* fe80::1%5 (the zone embedded, KAME). */
+	{ FB_V6 | FB_V6PROTO, 0, "fe80::1", NULL, 546, 0, 5, 0, SO_E + 0x800, 7 },
+	/* Not UDP (a list never holds one; the walker checks anyway). */
+	{ FB_V4, 0, NULL, NULL, 99, 0, 0, 0, SO_E + 0xc00, 8, IPPROTO_TCP },
+	/* Created after the head was taken (gencnt > 100): skipped. */
+	{ FB_V4, 0, NULL, NULL, 98, 0, 0, 0, SO_E + 0x1000, 101 },
+};
+
+static void serve_udp_set(void)
+{
+	serve_udp(udp_set, N(udp_set));
+	own(100, SO_A);
+	own(200, SO_B);
+	own(150, SO_B);
+	own(300, SO_C);
+	own(400, SO_D);
+	own(600, SO_E);
+	own(700, SO_E + 0x400);
+	own(800, SO_E + 0x800);
+}
+
+START_TEST(udp_ipv4_rows)
+{
+	serve_udp_set();
+	PMIB_UDPTABLE t = getu4();
+	/* 0.0.0.0:53, 0.0.0.0:123 (dual-stack), 10.1.1.1:7000 (v4-mapped),
+	 * 127.0.0.1:5353: sorted; the unbound, TCP and newer ones absent. */
+	ck_assert_uint_eq(t->dwNumEntries, 4);
+	ck_assert_uint_eq(ROW(t, 0).dwLocalAddr, 0);
+	ck_assert_uint_eq(ROW(t, 0).dwLocalPort, htons(53));
+	ck_assert_uint_eq(ROW(t, 1).dwLocalAddr, 0);
+	ck_assert_uint_eq(ROW(t, 1).dwLocalPort, htons(123));
+	ck_assert_uint_eq(ROW(t, 2).dwLocalAddr, a4("10.1.1.1"));
+	ck_assert_uint_eq(ROW(t, 2).dwLocalPort, htons(7000));
+	ck_assert_uint_eq(ROW(t, 3).dwLocalAddr, a4("127.0.0.1"));
+	ck_assert_uint_eq(ROW(t, 3).dwLocalPort, htons(5353));
+	free(t);
+	/* The UDP list only, a read per call; no kern.file without owners. */
+	ck_assert_int_eq(fx.reads[TT_BSD_UDP], 2);
+	ck_assert_int_eq(fx.reads[TT_BSD_PCB], 0);
+	ck_assert_int_eq(fx.reads[TT_BSD_FILES], 0);
+
+	PMIB_UDPTABLE_OWNER_PID op = fx_udp_ext(AF_INET, UDP_TABLE_OWNER_PID);
+	ck_assert_uint_eq(op->dwNumEntries, 4);
+	ck_assert_uint_eq(ROW(op, 0).dwOwningPid, 100);
+	ck_assert_uint_eq(ROW(op, 1).dwOwningPid, 400);
+	ck_assert_uint_eq(ROW(op, 2).dwOwningPid, 700);
+	ck_assert_uint_eq(ROW(op, 3).dwOwningPid, 150); /* the lowest of 150, 200 */
+	ck_assert_uint_eq(ROW(op, 3).dwLocalPort, htons(5353));
+	free(op);
+	ck_assert_int_eq(fx.reads[TT_BSD_FILES], 1);
+}
+END_TEST
+
+START_TEST(udp_ipv6_rows)
+{
+	serve_udp_set();
+	PMIB_UDP6TABLE t = getu6();
+	/* [::]:123 (dual-stack), [::]:124 (V6ONLY), fe80::1%5:546. */
+	ck_assert_uint_eq(t->dwNumEntries, 3);
+	ck_assert(addr6_is(&ROW(t, 0).dwLocalAddr, "::"));
+	ck_assert_uint_eq(ROW(t, 0).dwLocalPort, htons(123));
+	ck_assert(addr6_is(&ROW(t, 1).dwLocalAddr, "::"));
+	ck_assert_uint_eq(ROW(t, 1).dwLocalPort, htons(124));
+	ck_assert(addr6_is(&ROW(t, 2).dwLocalAddr, "fe80::1"));
+	ck_assert_uint_eq(ROW(t, 2).dwLocalScopeId, 5);
+	ck_assert_uint_eq(ROW(t, 2).dwLocalPort, htons(546));
+	free(t);
+
+	PMIB_UDP6TABLE_OWNER_PID op = fx_udp_ext(AF_INET6, UDP_TABLE_OWNER_PID);
+	ck_assert_uint_eq(op->dwNumEntries, 3);
+	ck_assert_uint_eq(ROW(op, 0).dwOwningPid, 400);
+	ck_assert_uint_eq(ROW(op, 1).dwOwningPid, 600);
+	ck_assert_uint_eq(ROW(op, 2).dwOwningPid, 800);
+	ck_assert_uint_eq(ROW(op, 2).dwLocalScopeId, 5);
+	free(op);
+}
+END_TEST
+
+/* Every class and family of GetExtendedUdpTable: sizes, every length one
+ * short against a guard page, exact fits; the owner classes' PIDs. */
+START_TEST(udp_every_class_and_family)
+{
+	serve_udp_set();
+	fx_udp_every_class_and_size(4, 3);
+	PMIB_UDPTABLE_OWNER_MODULE m4 = fx_udp_ext(AF_INET, UDP_TABLE_OWNER_MODULE);
+	ck_assert_uint_eq(ROW(m4, 3).dwOwningPid, 150);
+	free(m4);
+	PMIB_UDP6TABLE_OWNER_MODULE m6 = fx_udp_ext(AF_INET6, UDP_TABLE_OWNER_MODULE);
+	ck_assert_uint_eq(ROW(m6, 0).dwOwningPid, 400);
+	free(m6);
+}
+END_TEST
+
+START_TEST(udp_generation_mismatch_retries)
+{
+	static const struct fb_pcb r[] = { { FB_V4, 0, NULL, NULL, 53, 0, 0, 0, SO_A, 1 } };
+	fx.pcb[0] = fb_udp_list(7, 8, r, 1); /* changed while copied */
+	fx.pcb[1] = fb_udp_list(9, 9, r, 1);
+	fx.npcb = 2;
+	DWORD size = 1 << 12;
+	void *t = malloc(size);
+	ck_assert_uint_eq(GetExtendedUdpTable(t, &size, TRUE, AF_INET, UDP_TABLE_BASIC, 0),
+			  NO_ERROR);
+	ck_assert_uint_eq(*(DWORD *)t, 1);
+	ck_assert_int_eq(fx.reads[TT_BSD_UDP], 2);
+	free(t);
+}
+END_TEST
+
+/* The TCP list's records (xtcpcb) in the UDP list, every cut of a UDP
+ * list: ERROR_NOT_SUPPORTED, nothing written. */
+START_TEST(udp_malformed_lists_are_not_supported)
+{
+	static const struct fb_pcb r[] = {
+		{ FB_V4, 0, NULL, NULL, 53, 0, 0, 0, SO_A, 1 },
+		{ FB_V4, 0, NULL, NULL, 54, 0, 0, 0, SO_B, 1 },
+	};
+	struct bsd_buf whole = fb_udp_list(5, 5, r, N(r));
+	ck_assert_int_eq(tt_fbsd_udplist_check(whole.p, whole.len), 0);
+	for (size_t len = 1; len < whole.len; len += 7) {
+		fx_reset();
+		fx.os = FX_FREEBSD;
+		fx.pcb[0] = bsd_buf_cut(&whole, len);
+		fx.npcb = 1;
+		int err = tt_fbsd_udplist_check(fx.pcb[0].p, fx.pcb[0].len);
+		ck_assert_msg(err == -EBADMSG || err == -EOPNOTSUPP, "cut at %zu: %d", len, err);
+		DWORD size = 4096;
+		struct tt_guarded g = tt_guarded_alloc(size);
+		ck_assert_uint_eq(GetExtendedUdpTable(g.buf, &size, TRUE, AF_INET, UDP_TABLE_BASIC,
+						      0),
+				  ERROR_NOT_SUPPORTED);
+		ck_assert(tt_pattern_intact(g.map, g.map + g.body));
+		tt_guarded_free(&g);
+	}
+	bsd_buf_free(&whole);
+
+	fx_reset();
+	fx.os = FX_FREEBSD;
+	fx.pcb[0] = fb_list(5, 5, r, N(r)); /* xtcpcb records */
+	fx.npcb = 1;
+	ck_assert_int_eq(tt_fbsd_udplist_check(fx.pcb[0].p, fx.pcb[0].len), -EOPNOTSUPP);
+	PMIB_UDPTABLE t = malloc(4096);
+	ULONG size = 4096;
+	ck_assert_uint_eq(GetUdpTable(t, &size, TRUE), ERROR_NOT_SUPPORTED);
+	free(t);
+}
+END_TEST
+
+START_TEST(udp_read_errors)
+{
+	serve_udp_set();
+	ULONG size = 0;
+	fx.read_err[TT_BSD_UDP] = -ENOMEM;
+	ck_assert_uint_eq(GetUdpTable(NULL, &size, TRUE), ERROR_NOT_ENOUGH_MEMORY);
+	fx.read_err[TT_BSD_UDP] = 0;
+	fx.read_err[TT_BSD_FILES] = -EIO;
+	DWORD dsize = 4096;
+	void *t = malloc(dsize);
+	ck_assert_uint_eq(GetExtendedUdpTable(t, &dsize, TRUE, AF_INET, UDP_TABLE_OWNER_PID, 0),
+			  ERROR_NOT_SUPPORTED);
+	/* The basic table needs no kern.file. */
+	dsize = 4096;
+	ck_assert_uint_eq(GetExtendedUdpTable(t, &dsize, TRUE, AF_INET, UDP_TABLE_BASIC, 0),
+			  NO_ERROR);
+	free(t);
+}
+END_TEST
+
+/* struct udpstat -> MIB_UDPSTATS: InErrors = hdrops + badsum + badlen +
+ * fullsock; InDatagrams = delivered (ipackets less those and the no-port
+ * drops); NoPorts = noport; dwNumAddrs from the table. */
+START_TEST(udp_statistics_from_udpstat)
+{
+	serve_udp_set();
+	const struct fx_udpstat s = { .ipackets = 1000, .hdrops = 1, .badsum = 2, .badlen = 3,
+				      .noport = 40, .noportbcast = 50, .fullsock = 4,
+				      .opackets = 777 };
+	fx.stats = fb_udpstat(&s, 256);
+	MIB_UDPSTATS st;
+	ck_assert_uint_eq(GetUdpStatistics(&st), NO_ERROR);
+	ck_assert_uint_eq(st.dwInDatagrams, 900);
+	ck_assert_uint_eq(st.dwNoPorts, 40);
+	ck_assert_uint_eq(st.dwInErrors, 10);
+	ck_assert_uint_eq(st.dwOutDatagrams, 777);
+	ck_assert_uint_eq(st.dwNumAddrs, 4);
+	ck_assert_uint_eq(GetUdpStatisticsEx(&st, AF_INET6), NO_ERROR);
+	ck_assert_uint_eq(st.dwInDatagrams, 900);
+	ck_assert_uint_eq(st.dwNumAddrs, 3);
+
+	/* More drops than packets (counters read at different moments): 0,
+	 * never a wrapped huge count. */
+	const struct fx_udpstat odd = { .ipackets = 5, .noport = 40 };
+	bsd_buf_free(&fx.stats);
+	fx.stats = fb_udpstat(&odd, 0);
+	ck_assert_uint_eq(GetUdpStatistics(&st), NO_ERROR);
+	ck_assert_uint_eq(st.dwInDatagrams, 0);
+
+	/* Too short to hold udps_opackets: not supported. */
+	struct bsd_buf cut = bsd_buf_cut(&fx.stats, 80);
+	bsd_buf_free(&fx.stats);
+	fx.stats = cut;
+	ck_assert_uint_eq(GetUdpStatistics(&st), ERROR_NOT_SUPPORTED);
+}
+END_TEST
+
+/* Every allocation of an owner UDP call fails in turn. */
+START_TEST(udp_allocation_failures)
+{
+	serve_udp_set();
+	fx_udp_every_allocation_fails(AF_INET6, 3); /* the list, kern.file, the owner table */
+}
+END_TEST
+
 /* Get…EStats: what xtcpcb carries, for the connection the row names (not
  * the listener on its port, not another connection); the rest 0. */
 START_TEST(estats_from_xtcpcb)
@@ -756,6 +997,18 @@ static Suite *suite(void)
 	tcase_add_test(tc, statistics_from_tcpstat);
 	tcase_add_test(tc, allocation_failures);
 	suite_add_tcase(s, tc);
+
+	TCase *udp = tcase_create("udp");
+	tcase_add_checked_fixture(udp, setup, teardown);
+	tcase_add_test(udp, udp_ipv4_rows);
+	tcase_add_test(udp, udp_ipv6_rows);
+	tcase_add_test(udp, udp_every_class_and_family);
+	tcase_add_test(udp, udp_generation_mismatch_retries);
+	tcase_add_test(udp, udp_malformed_lists_are_not_supported);
+	tcase_add_test(udp, udp_read_errors);
+	tcase_add_test(udp, udp_statistics_from_udpstat);
+	tcase_add_test(udp, udp_allocation_failures);
+	suite_add_tcase(s, udp);
 	return s;
 }
 

@@ -3,7 +3,8 @@
  * (src/bsd/netbsd) under the real front end, on kinfo_pcb / kinfo_file
  * buffers built from the transcribed records: the two PCB lists, the
  * IPv4 traffic of IPv6 sockets, dual-stack listeners, KAME zones, owners
- * from kern.file2, sizing, statistics and malformed buffers.
+ * from kern.file2, sizing, statistics and malformed buffers; the same for
+ * the UDP lists and the per-family UDP statistics.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -451,6 +452,152 @@ START_TEST(allocation_failures)
 }
 END_TEST
 
+/* ---- UDP: net.inet.udp.pcblist, net.inet6.udp6.pcblist (kinfo_pcb),
+ * net.inet.udp.stats, net.inet6.udp6.stats. */
+
+#define UDP IPPROTO_UDP
+static const struct nb_pcb udp_v4[] = {
+	/* Connected, shared by pids 30 and 20. */
+	{ 4, 0, "127.0.0.1", "127.0.0.1", 5353, 9999, 0, 0, PCB_B, SO_B, 0, UDP },
+	{ 4, 0, NULL, NULL, 53, 0, 0, 0, PCB_A, SO_A, 0, UDP, -1 },
+	/* Never bound: port 0, not listed. */
+	{ 4, 0, NULL, NULL, 0, 0, 0, 0, PCB_C, SO_C, 0, UDP, -1 },
+	/* A TCP record (never in this list; the walker checks anyway). */
+	{ 4, FX_LISTEN, NULL, NULL, 99, 0, 0, 0, PCB_C + 8, SO_C + 8 },
+};
+static const struct nb_pcb udp_v6[] = {
+	/* [::]:123 with IPV6_V6ONLY off: both tables. */
+	{ 6, 0, NULL, NULL, 123, 0, 0, 0, PCB_D, SO_D, 0, UDP, -1 },
+	/* [::]:124 with IPV6_V6ONLY on: IPv6 only. */
+	{ 6, 0, NULL, NULL, 124, 0, 0, 0, PCB_D + 8, SO_D + 8, V6ONLY, UDP, -1 },
+	/* Bound to ::ffff:10.1.1.1: an IPv4 row. */
+	{ 6, 0, "::ffff:10.1.1.1", NULL, 7000, 0, 0, 0, PCB_D + 16, SO_D + 16, 0, UDP, -1 },
+	/* fe80::1%5, the zone embedded. */
+	{ 6, 0, "fe80::1", NULL, 546, 0, 5, 0, PCB_D + 24, SO_D + 24, V6ONLY, UDP, -1 },
+};
+
+static void serve_udp(void)
+{
+	serve(udp_v4, N(udp_v4), udp_v6, N(udp_v6));
+	own(10, SO_A);
+	own(30, SO_B);
+	own(20, SO_B);
+	own(40, SO_D);
+	own(50, SO_D + 8);
+	own(60, SO_D + 16);
+	own(70, SO_D + 24);
+}
+
+START_TEST(udp_rows_both_families)
+{
+	serve_udp();
+	PMIB_UDPTABLE_OWNER_PID t4 = fx_udp_ext(AF_INET, UDP_TABLE_OWNER_PID);
+	/* 0.0.0.0:53, 0.0.0.0:123 (dual-stack), 10.1.1.1:7000 (v4-mapped),
+	 * 127.0.0.1:5353 (lowest pid of 20, 30). */
+	ck_assert_uint_eq(t4->dwNumEntries, 4);
+	ck_assert_uint_eq(ROW(t4, 0).dwLocalAddr, 0);
+	ck_assert_uint_eq(ROW(t4, 0).dwLocalPort, htons(53));
+	ck_assert_uint_eq(ROW(t4, 0).dwOwningPid, 10);
+	ck_assert_uint_eq(ROW(t4, 1).dwLocalAddr, 0);
+	ck_assert_uint_eq(ROW(t4, 1).dwLocalPort, htons(123));
+	ck_assert_uint_eq(ROW(t4, 1).dwOwningPid, 40);
+	ck_assert_uint_eq(ROW(t4, 2).dwLocalAddr, a4("10.1.1.1"));
+	ck_assert_uint_eq(ROW(t4, 2).dwLocalPort, htons(7000));
+	ck_assert_uint_eq(ROW(t4, 2).dwOwningPid, 60);
+	ck_assert_uint_eq(ROW(t4, 3).dwLocalAddr, a4("127.0.0.1"));
+	ck_assert_uint_eq(ROW(t4, 3).dwLocalPort, htons(5353));
+	ck_assert_uint_eq(ROW(t4, 3).dwOwningPid, 20);
+	free(t4);
+	ck_assert_int_eq(fx.reads[TT_BSD_UDP], 2);
+	ck_assert_int_eq(fx.reads[TT_BSD_UDP6], 2);
+	ck_assert_int_eq(fx.reads[TT_BSD_PCB] + fx.reads[TT_BSD_PCB6], 0);
+
+	PMIB_UDP6TABLE_OWNER_PID t6 = fx_udp_ext(AF_INET6, UDP_TABLE_OWNER_PID);
+	ck_assert_uint_eq(t6->dwNumEntries, 3);
+	ck_assert_uint_eq(ROW(t6, 0).dwLocalPort, htons(123));
+	ck_assert_uint_eq(ROW(t6, 0).dwOwningPid, 40);
+	ck_assert_uint_eq(ROW(t6, 1).dwLocalPort, htons(124));
+	ck_assert_uint_eq(ROW(t6, 1).dwOwningPid, 50);
+	ck_assert_uint_eq(ROW(t6, 2).dwLocalPort, htons(546));
+	ck_assert_uint_eq(ROW(t6, 2).dwLocalScopeId, 5);
+	ck_assert_uint_eq(ROW(t6, 2).dwOwningPid, 70);
+	ck_assert(addr6_is((const IN6_ADDR *)ROW(t6, 2).ucLocalAddr, "fe80::1"));
+	free(t6);
+
+	/* The basic tables read no kern.file2. */
+	int files = fx.reads[TT_BSD_FILES];
+	ULONG size = 0;
+	ck_assert_uint_eq(GetUdpTable(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_uint_eq(GetUdp6Table(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_int_eq(fx.reads[TT_BSD_FILES], files);
+}
+END_TEST
+
+START_TEST(udp_every_class_and_family)
+{
+	serve_udp();
+	fx_udp_every_class_and_size(4, 3);
+}
+END_TEST
+
+START_TEST(udp_malformed_and_read_errors)
+{
+	serve_udp();
+	/* A record cut short: not a whole number of kinfo_pcb. */
+	struct bsd_buf cut = bsd_buf_cut(&fx.pcb6, fx.pcb6.len - 1);
+	bsd_buf_free(&fx.pcb6);
+	fx.pcb6 = cut;
+	DWORD size = 4096;
+	struct tt_guarded g = tt_guarded_alloc(size);
+	ck_assert_uint_eq(GetExtendedUdpTable(g.buf, &size, TRUE, AF_INET6, UDP_TABLE_BASIC, 0),
+			  ERROR_NOT_SUPPORTED);
+	ck_assert(tt_pattern_intact(g.map, g.map + g.body));
+	tt_guarded_free(&g);
+	fx.read_err[TT_BSD_UDP] = -ENOMEM;
+	ULONG usize = 0;
+	ck_assert_uint_eq(GetUdpTable(NULL, &usize, TRUE), ERROR_NOT_ENOUGH_MEMORY);
+}
+END_TEST
+
+/* Per family: InErrors = hdrops + badsum + badlen + fullsock; InDatagrams
+ * = delivered; NoPorts = noport; OutDatagrams = opackets. */
+START_TEST(udp_statistics_per_family)
+{
+	serve_udp();
+	const struct fx_udpstat s = { .ipackets = 1000, .hdrops = 1, .badsum = 2, .badlen = 3,
+				      .noport = 40, .noportbcast = 50, .fullsock = 4,
+				      .opackets = 777 };
+	MIB_UDPSTATS st;
+	fx.stats = nb_udpstat(&s, 4);
+	ck_assert_uint_eq(GetUdpStatistics(&st), NO_ERROR);
+	ck_assert_uint_eq(st.dwInDatagrams, 900);
+	ck_assert_uint_eq(st.dwNoPorts, 40);
+	ck_assert_uint_eq(st.dwInErrors, 10);
+	ck_assert_uint_eq(st.dwOutDatagrams, 777);
+	ck_assert_uint_eq(st.dwNumAddrs, 4);
+	bsd_buf_free(&fx.stats);
+	fx.stats = nb_udpstat(&s, 6);
+	ck_assert_uint_eq(GetUdpStatisticsEx(&st, AF_INET6), NO_ERROR);
+	ck_assert_uint_eq(st.dwInDatagrams, 900);
+	ck_assert_uint_eq(st.dwNoPorts, 40);
+	ck_assert_uint_eq(st.dwInErrors, 10);
+	ck_assert_uint_eq(st.dwOutDatagrams, 777);
+	ck_assert_uint_eq(st.dwNumAddrs, 3);
+	/* Too short for the last counter read: not supported. */
+	struct bsd_buf cut = bsd_buf_cut(&fx.stats, fx.stats.len - 1);
+	bsd_buf_free(&fx.stats);
+	fx.stats = cut;
+	ck_assert_uint_eq(GetUdpStatisticsEx(&st, AF_INET6), ERROR_NOT_SUPPORTED);
+}
+END_TEST
+
+START_TEST(udp_allocation_failures)
+{
+	serve_udp();
+	fx_udp_every_allocation_fails(AF_INET, 3);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("bsd-netbsd");
@@ -473,6 +620,15 @@ static Suite *suite(void)
 	tcase_add_test(tc, statistics_from_counters);
 	tcase_add_test(tc, allocation_failures);
 	suite_add_tcase(s, tc);
+
+	TCase *udp = tcase_create("udp");
+	tcase_add_checked_fixture(udp, setup, teardown);
+	tcase_add_test(udp, udp_rows_both_families);
+	tcase_add_test(udp, udp_every_class_and_family);
+	tcase_add_test(udp, udp_malformed_and_read_errors);
+	tcase_add_test(udp, udp_statistics_per_family);
+	tcase_add_test(udp, udp_allocation_failures);
+	suite_add_tcase(s, udp);
 	return s;
 }
 

@@ -464,7 +464,7 @@ START_TEST(udp_statistics_from_counters)
 	const struct df_udpstat s = { .ipackets = 100, .hdrops = 1, .badsum = 2, .badlen = 3,
 				      .noport = 4, .noportbcast = 5, .fullsock = 6,
 				      .opackets = 50 };
-	fx.udpstats = ob_udpstat(&s, 16); /* the rest of the kernel's struct udpstat */
+	fx.stats = ob_udpstat(&s, 16); /* the rest of the kernel's struct udpstat */
 	MIB_UDPSTATS st;
 	ck_assert_uint_eq(GetUdpStatisticsEx(&st, AF_INET), NO_ERROR);
 	ck_assert_uint_eq(st.dwInDatagrams, 79);
@@ -473,7 +473,7 @@ START_TEST(udp_statistics_from_counters)
 	ck_assert_uint_eq(st.dwOutDatagrams, 50);
 	ck_assert_uint_eq(st.dwNumAddrs, 3);
 	/* A copy that ends before the last counter read. */
-	fx.udpstats.len = ob_udpstat_size() - 1;
+	fx.stats.len = ob_udpstat_size() - 1;
 	ck_assert_uint_eq(GetUdpStatisticsEx(&st, AF_INET), ERROR_NOT_SUPPORTED);
 }
 END_TEST
@@ -481,7 +481,7 @@ END_TEST
 START_TEST(udp_allocation_failures)
 {
 	serve_udp();
-	fx_every_udp_allocation_fails(3); /* the sockets, the files, the owner table, ... */
+	fx_udp_every_allocation_fails(AF_INET, 3); /* the sockets, the files, the owner table, ... */
 }
 END_TEST
 

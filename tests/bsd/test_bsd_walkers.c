@@ -143,24 +143,41 @@ START_TEST(netbsd_records_exactly)
 }
 END_TEST
 
-/* Runs both FreeBSD walkers on the first len bytes of b placed to end at
+/* A FreeBSD pcblist's two walkers: TCP or UDP. */
+struct fb_walkers {
+	int (*check)(const void *buf, size_t len);
+	int (*walk)(const void *buf, size_t len, const struct tt_bsd_owner *owners, size_t n,
+		    struct tt_collector *col);
+};
+static const struct fb_walkers fb_tcp = { tt_fbsd_pcblist_check, tt_fbsd_pcblist_walk };
+static const struct fb_walkers fb_udp_walkers = { tt_fbsd_udplist_check, tt_fbsd_udplist_walk };
+
+/* Runs the FreeBSD walkers on the first len bytes of b placed to end at
  * an inaccessible page: any read past the end is a SIGSEGV. */
-static int fb_on_guarded(const struct bsd_buf *b, size_t len, size_t *offered)
+static int fb_on_guarded_with(const struct fb_walkers *w, const struct bsd_buf *b, size_t len,
+			      size_t *offered)
 {
 	struct tt_guarded g = tt_guarded_alloc(len);
 	memcpy(g.buf, b->p, len);
-	int check = tt_fbsd_pcblist_check(g.buf, len);
+	int check = w->check(g.buf, len);
 	struct tt_collector col = { 0 };
-	int walk = tt_fbsd_pcblist_walk(g.buf, len, NULL, 0, &col);
+	int walk = w->walk(g.buf, len, NULL, 0, &col);
 	*offered = col.n;
 	capture_free(&col);
 	struct tt_bsd_owner o[64];
 	size_t n;
 	(void)tt_fbsd_files_owners(g.buf, len, o, &n);
+	struct tt_udp_mib m;
+	(void)tt_fbsd_udp_mib(g.buf, len, &m);
 	tt_guarded_free(&g);
 	/* A walk that succeeds saw a well-framed list. */
 	ck_assert(walk != 0 || check == 0 || check == -EAGAIN);
 	return walk;
+}
+
+static int fb_on_guarded(const struct bsd_buf *b, size_t len, size_t *offered)
+{
+	return fb_on_guarded_with(&fb_tcp, b, len, offered);
 }
 
 START_TEST(freebsd_every_cut_stays_inside_the_buffer)
@@ -177,11 +194,28 @@ START_TEST(freebsd_every_cut_stays_inside_the_buffer)
 }
 END_TEST
 
+/* The same for a UDP list (bare xinpcb records, the fb_set sockets all
+ * bound), and the UDP statistics on every cut. */
+START_TEST(freebsd_udp_every_cut_stays_inside_the_buffer)
+{
+	struct bsd_buf b = fb_udp_list(3, 3, fb_set, N(fb_set));
+	size_t offered;
+	ck_assert_int_eq(fb_on_guarded_with(&fb_udp_walkers, &b, b.len, &offered), 0);
+	ck_assert_uint_eq(offered, N(fb_set));
+	for (size_t len = 0; len < b.len; len++) {
+		int err = fb_on_guarded_with(&fb_udp_walkers, &b, len, &offered);
+		ck_assert_msg(err == -EBADMSG || err == -EOPNOTSUPP, "cut at %zu: %d", len, err);
+	}
+	bsd_buf_free(&b);
+}
+END_TEST
+
 START_TEST(netbsd_every_cut_stays_inside_the_buffer)
 {
 	static const struct nb_pcb v4[] = {
 		{ 4, FX_ESTABLISHED, "10.0.0.1", "10.0.0.2", 1, 2, 0, 0, 0x10, 0x20 },
 		{ 4, FX_LISTEN, "10.0.0.1", NULL, 3, 0, 0, 0, 0x30, 0x40 },
+		{ 4, 0, "10.0.0.1", NULL, 5, 0, 0, 0, 0x50, 0x60, 0, IPPROTO_UDP, -1 },
 	};
 	struct bsd_buf b = nb_list(v4, N(v4));
 	for (size_t len = 0; len <= b.len; len++) {
@@ -194,6 +228,14 @@ START_TEST(netbsd_every_cut_stays_inside_the_buffer)
 		else
 			ck_assert_int_eq(err, -EOPNOTSUPP);
 		capture_free(&col);
+		/* The UDP walker: the same framing; the one UDP record whole. */
+		err = tt_nbsd_udplist_walk(g.buf, len, NULL, 0, &col);
+		ck_assert_int_eq(err, len % nb_pcb_size() == 0 ? 0 : -EOPNOTSUPP);
+		ck_assert_uint_eq(col.n, len == b.len ? 1 : 0);
+		capture_free(&col);
+		struct tt_udp_mib u;
+		(void)tt_nbsd_udp_mib(g.buf, len, &u);
+		(void)tt_nbsd_udp6_mib(g.buf, len, &u);
 		struct tt_bsd_owner o[64];
 		size_t n;
 		err = tt_nbsd_files_owners(g.buf, len, o, &n);
@@ -358,6 +400,7 @@ START_TEST(collector_errors_propagate)
 
 	static const struct nb_pcb v4[] = {
 		{ 4, FX_LISTEN, "10.0.0.1", NULL, 3, 0, 0, 0, 0x30, 0x40 },
+		{ 4, 0, "10.0.0.1", NULL, 5, 0, 0, 0, 0x50, 0x60, 0, IPPROTO_UDP, -1 },
 	};
 	b = nb_list(v4, N(v4));
 	col = (struct tt_collector){ .fail_at = 1 };
@@ -403,6 +446,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, freebsd_records_exactly);
 	tcase_add_test(tc, netbsd_records_exactly);
 	tcase_add_test(tc, freebsd_every_cut_stays_inside_the_buffer);
+	tcase_add_test(tc, freebsd_udp_every_cut_stays_inside_the_buffer);
 	tcase_add_test(tc, netbsd_every_cut_stays_inside_the_buffer);
 	tcase_add_test(tc, openbsd_records_exactly);
 	tcase_add_test(tc, openbsd_every_cut_stays_inside_the_buffer);

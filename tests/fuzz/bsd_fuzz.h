@@ -64,4 +64,43 @@ static inline void bsd_fuzz_run(const struct bsd_fuzz_ops *ops, const uint8_t *d
 	free(o);
 }
 
+/* A UDP list walker on the PCB part of the input (framed as above), with
+ * no owners and with an empty owner table: every record it offers is a
+ * bound, stateless socket of a known family; check (may be NULL) sees
+ * each walk's result as in bsd_fuzz_ops. */
+static inline void bsd_fuzz_udp_run(int (*walk)(const void *buf, size_t len,
+						const struct tt_bsd_owner *owners, size_t n,
+						struct tt_collector *col),
+				    void (*check)(const uint8_t *pcbs, size_t plen, int walk_err),
+				    const uint8_t *data, size_t size)
+{
+	if (size < 4)
+		return;
+	size_t plen = (size_t)data[0] | (size_t)data[1] << 8 | (size_t)data[2] << 16 |
+		      (size_t)data[3] << 24;
+	if (plen > size - 4)
+		plen = size - 4;
+	const uint8_t *pcbs = data + 4;
+	for (int owners = 0; owners < 2; owners++) {
+		static const struct tt_bsd_owner none[1];
+		struct tt_collector col = { 0 };
+		int err = walk(pcbs, plen, owners ? none : NULL, 0, &col);
+		if (check)
+			check(pcbs, plen, err);
+		for (size_t i = 0; i < col.n; i++) {
+			const struct tt_conn *c = &col.conns[i];
+			if (c->family != AF_INET && c->family != AF_INET6)
+				abort();
+			if (c->state != 0 || c->lport == 0)
+				abort();
+			if (!(c->flags & TT_CONN_PID_KNOWN) != !owners || c->pid != 0)
+				abort();
+			if (c->family == AF_INET &&
+			    (c->lscope || c->rscope || (c->flags & TT_CONN_DUALSTACK)))
+				abort();
+		}
+		capture_free(&col);
+	}
+}
+
 #endif /* TT_BSD_FUZZ_H */

@@ -1,6 +1,8 @@
 /*
  * fuzz_fbsd.c - the FreeBSD walkers (src/bsd/freebsd/walker.c, on the
- * transcribed records) on arbitrary bytes; see bsd_fuzz.h.
+ * transcribed records) on arbitrary bytes; see bsd_fuzz.h.  The same PCB
+ * bytes are also walked as a UDP list (net.inet.udp.pcblist) and the whole
+ * input taken as UDP counters.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -34,8 +36,19 @@ static void check(const uint8_t *pcbs, size_t plen, int walk_err)
 		abort();
 }
 
+/* The same for the UDP list. */
+static void udp_check(const uint8_t *pcbs, size_t plen, int walk_err)
+{
+	int framing = tt_fbsd_udplist_check(pcbs, plen);
+	if (walk_err == 0 && framing != 0 && framing != -EAGAIN)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct tt_udp_mib udp;
+	(void)tt_fbsd_udp_mib(data, size, &udp);
+	bsd_fuzz_udp_run(tt_fbsd_udplist_walk, udp_check, data, size);
 	static const struct bsd_fuzz_ops ops = {
 		{ tt_fbsd_files_max, tt_fbsd_files_owners },
 		tt_fbsd_pcblist_walk,

@@ -1,6 +1,8 @@
 /*
  * fuzz_nbsd.c - the NetBSD walkers (src/bsd/netbsd/walker.c, on the
- * transcribed records) on arbitrary bytes; see bsd_fuzz.h.
+ * transcribed records) on arbitrary bytes; see bsd_fuzz.h.  The PCB bytes
+ * are also walked as a UDP list and the whole input taken as UDP and UDP6
+ * counters.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -28,5 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check,
 	};
 	bsd_fuzz_run(&ops, data, size);
+	struct tt_udp_mib udp;
+	(void)tt_nbsd_udp_mib(data, size, &udp);
+	(void)tt_nbsd_udp6_mib(data, size, &udp);
+	bsd_fuzz_udp_run(tt_nbsd_udplist_walk, check, data, size);
 	return 0;
 }

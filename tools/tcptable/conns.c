@@ -342,3 +342,82 @@ bool conns_same(const struct conn *a, const struct conn *b)
 	       a->lscope == b->lscope && a->rscope == b->rscope &&
 	       memcmp(a->laddr, b->laddr, alen) == 0 && memcmp(a->raddr, b->raddr, alen) == 0;
 }
+
+/* One EStats type of c into rod; the row is rebuilt from c, as a Windows
+ * program passes the row it got from the table. */
+static bool estats_get(const struct conn *c, TCP_ESTATS_TYPE type, void *rod, ULONG size)
+{
+	ULONG r;
+	if (c->family == AF_INET) {
+		MIB_TCPROW row;
+		memset(&row, 0, sizeof(row));
+		row.dwState = c->state;
+		memcpy(&row.dwLocalAddr, c->laddr, 4);
+		memcpy(&row.dwRemoteAddr, c->raddr, 4);
+		row.dwLocalPort = htons((uint16_t)c->lport);
+		row.dwRemotePort = htons((uint16_t)c->rport);
+		r = GetPerTcpConnectionEStats(&row, type, NULL, 0, 0, NULL, 0, 0, rod, 0, size);
+	} else {
+		MIB_TCP6ROW row;
+		memset(&row, 0, sizeof(row));
+		row.State = (MIB_TCP_STATE)c->state;
+		memcpy(&row.LocalAddr, c->laddr, 16);
+		memcpy(&row.RemoteAddr, c->raddr, 16);
+		row.dwLocalScopeId = c->lscope;
+		row.dwRemoteScopeId = c->rscope;
+		row.dwLocalPort = htons((uint16_t)c->lport);
+		row.dwRemotePort = htons((uint16_t)c->rport);
+		r = GetPerTcp6ConnectionEStats(&row, type, NULL, 0, 0, NULL, 0, 0, rod, 0, size);
+	}
+	/* 1168 (gone since the table call), ERROR_NOT_SUPPORTED (no EStats
+	 * on this OS) and any other error: the columns show "-". */
+	return r == NO_ERROR;
+}
+
+void conns_estats(struct conn_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct conn *c = &l->v[i];
+		/* A listener has no connection, so no counters. */
+		if (c->proto != PROTO_TCP || c->state == MIB_TCP_STATE_LISTEN)
+			continue;
+		TCP_ESTATS_DATA_ROD_v0 data;
+		TCP_ESTATS_PATH_ROD_v0 path;
+		memset(&data, 0, sizeof(data));
+		memset(&path, 0, sizeof(path));
+		if (!estats_get(c, TcpConnectionEstatsData, &data, sizeof(data)) ||
+		    !estats_get(c, TcpConnectionEstatsPath, &path, sizeof(path)))
+			continue;
+		c->has_estats = true;
+		c->bytes_out = data.DataBytesOut;
+		c->bytes_in = data.DataBytesIn;
+		c->rtt_ms = path.SmoothedRtt;
+		c->retrans = path.PktsRetrans;
+	}
+}
+
+/* Counters only grow; a smaller value means another socket reused the
+ * endpoints, whose rate starts over. */
+static ULONGLONG per_second(ULONGLONG now, ULONGLONG was, int seconds)
+{
+	return now >= was ? (now - was) / (ULONGLONG)seconds : 0;
+}
+
+void conns_rates(struct conn_list *cur, const struct conn_list *prev, int seconds)
+{
+	for (size_t i = 0; i < cur->n; i++) {
+		struct conn *c = &cur->v[i];
+		if (!c->has_estats || seconds <= 0)
+			continue;
+		for (size_t k = 0; prev->v && k < prev->n; k++) {
+			const struct conn *p = &prev->v[k];
+			if (!p->has_estats || !conns_same(c, p))
+				continue;
+			c->has_rate = true;
+			c->out_rate = per_second(c->bytes_out, p->bytes_out, seconds);
+			c->in_rate = per_second(c->bytes_in, p->bytes_in, seconds);
+			c->retrans_rate = per_second(c->retrans, p->retrans, seconds);
+			break;
+		}
+	}
+}

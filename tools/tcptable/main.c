@@ -51,6 +51,9 @@ static const char usage_text[] =
 	"  --watch       Redraws every second (or interval) on a terminal; on a\n"
 	"                pipe prints only changes: + new, - gone, ~ new state.\n"
 	"  --summary     Counts connections per state and protocol.\n"
+	"  --estats      Adds bytes sent and received, smoothed RTT (ms) and\n"
+	"                retransmissions to TCP connections; with --watch, bytes\n"
+	"                and retransmissions per second.\n"
 	"  --help        Shows this text.\n"
 	"  --version     Shows the version.\n";
 
@@ -204,6 +207,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 				o->watch = true;
 				continue;
 			}
+			if (strcmp(a, "--estats") == 0) {
+				o->estats = true;
+				continue;
+			}
 			bool known = false;
 			for (size_t k = 0; k < sizeof(long_value) / sizeof(long_value[0]); k++) {
 				size_t n = strlen(long_value[k]);
@@ -261,6 +268,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		o->interval = 1;
 	if (o->stats && (o->json || o->summary || o->watch))
 		usage_error("-s does not combine with --json, --summary or --watch");
+	if (o->estats && (o->stats || o->summary))
+		usage_error("--estats does not combine with -s or --summary");
 }
 
 static const char *error_text(DWORD e)
@@ -302,6 +311,8 @@ static void fetch_all(const struct options *o, struct conn_list *l)
 		library_error(fn, e);
 	if (udp && o->v6 && (e = conns_fetch_udp(AF_INET6, o, l, &fn)) != NO_ERROR)
 		library_error(fn, e);
+	if (o->estats)
+		conns_estats(l);
 }
 
 /* Whole displays are built in memory and written at once, so an interrupt
@@ -322,10 +333,15 @@ static FILE *memstream(char **buf, size_t *len)
 	return f;
 }
 
-static void display(const struct options *o, struct names *nm, bool clear)
+/* prev: the previous refresh under --watch, for the --estats rates; it
+ * becomes this one. */
+static void display(const struct options *o, struct names *nm, bool clear,
+		    struct conn_list *prev)
 {
 	struct conn_list l = { 0 };
 	fetch_all(o, &l);
+	if (o->estats && o->watch)
+		conns_rates(&l, prev, o->interval);
 	if (nm && !o->json && !o->summary)
 		names_prefetch(nm, &l);
 	char *buf = NULL;
@@ -341,7 +357,8 @@ static void display(const struct options *o, struct names *nm, bool clear)
 		print_table(f, &l, o, nm);
 	fclose(f);
 	emit(buf, len);
-	conns_free(&l);
+	conns_free(prev);
+	*prev = l;
 }
 
 static void statistics(const struct options *o)
@@ -364,6 +381,8 @@ static void changes(const struct options *o, struct names *nm, struct conn_list 
 {
 	struct conn_list cur = { 0 };
 	fetch_all(o, &cur);
+	if (o->estats)
+		conns_rates(&cur, prev, o->interval);
 	if (nm)
 		names_prefetch(nm, &cur);
 	char *buf = NULL;
@@ -407,7 +426,7 @@ int main(int argc, char **argv)
 		else if (o.watch && !tty)
 			changes(&o, nm, &prev);
 		else
-			display(&o, nm, o.watch && tty);
+			display(&o, nm, o.watch && tty, &prev);
 	} while (o.interval > 0 && pause_for(o.interval));
 	conns_free(&prev);
 	return 0;

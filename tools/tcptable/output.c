@@ -244,31 +244,63 @@ static const char *module_line(const struct conn *c)
 	return m->text;
 }
 
+/* --estats columns: Sent, Received, RTT (ms), Retrans; under --watch the
+ * byte and retransmission columns are per second. */
+#define ESTATS_FORMAT " %12s %12s %7s %7s"
+
+static void estats_text(char *buf, size_t len, const struct conn *c, const struct options *o)
+{
+	char out[24] = "-", in[24] = "-", rtt[24] = "-", re[24] = "-";
+	if (c->has_estats && (!o->watch || c->has_rate)) {
+		snprintf(out, sizeof(out), "%llu",
+			 (unsigned long long)(o->watch ? c->out_rate : c->bytes_out));
+		snprintf(in, sizeof(in), "%llu",
+			 (unsigned long long)(o->watch ? c->in_rate : c->bytes_in));
+		snprintf(rtt, sizeof(rtt), "%lu", (unsigned long)c->rtt_ms);
+		snprintf(re, sizeof(re), "%llu",
+			 (unsigned long long)(o->watch ? c->retrans_rate : c->retrans));
+	}
+	snprintf(buf, len, ESTATS_FORMAT, out, in, rtt, re);
+}
+
 static void row_text(char *buf, size_t len, const struct conn *c, const struct options *o,
 		     struct names *nm)
 {
-	char l[ENDPOINT_MAX], r[ENDPOINT_MAX];
+	char l[ENDPOINT_MAX], est[80] = "";
+	/* With --estats the state and PID columns are padded too, so the
+	 * counters after them line up. */
+	int at;
+	if (o->estats)
+		estats_text(est, sizeof(est), c, o);
 	format_endpoint(l, sizeof(l), c->family, c->laddr, c->lscope, c->lport, nm);
 	if (c->proto == PROTO_UDP) {
 		/* Windows netstat: "UDP    0.0.0.0:5353    *:*", no state; the
 		 * PID under -o stands where it stands in TCP rows. */
 		int lw = field_width(l, ADDR_WIDTH);
-		if (o->pid)
-			snprintf(buf, len, "  %-5s  %-*s %-22s %-15s %lu", "UDP", lw, l, "*:*", "",
-				 (unsigned long)c->pid);
+		if (o->pid || o->estats)
+			at = snprintf(buf, len, "  %-5s  %-*s %-22s %-15s", "UDP", lw, l, "*:*", "");
 		else
-			snprintf(buf, len, "  %-5s  %-*s %s", "UDP", lw, l, "*:*");
-		return;
+			at = snprintf(buf, len, "  %-5s  %-*s %s", "UDP", lw, l, "*:*");
+	} else {
+		char r[ENDPOINT_MAX];
+		format_endpoint(r, sizeof(r), c->family, c->raddr, c->rscope, c->rport, nm);
+		const char *st = state_name(c->state);
+		/* Padded by columns, not bytes: names may hold multibyte characters. */
+		int lw = field_width(l, ADDR_WIDTH), rw = field_width(r, ADDR_WIDTH);
+		if (o->pid || o->estats)
+			at = snprintf(buf, len, "  %-5s  %-*s %-*s %-15s", "TCP", lw, l, rw, r,
+				      st ? st : "?");
+		else
+			at = snprintf(buf, len, "  %-5s  %-*s %-*s %s", "TCP", lw, l, rw, r,
+				      st ? st : "?");
 	}
-	format_endpoint(r, sizeof(r), c->family, c->raddr, c->rscope, c->rport, nm);
-	const char *st = state_name(c->state);
-	/* Padded by columns, not bytes: names may hold multibyte characters. */
-	int lw = field_width(l, ADDR_WIDTH), rw = field_width(r, ADDR_WIDTH);
+	if (at < 0 || (size_t)at >= len)
+		return;
 	if (o->pid)
-		snprintf(buf, len, "  %-5s  %-*s %-*s %-15s %lu", "TCP", lw, l, rw, r,
-			 st ? st : "?", (unsigned long)c->pid);
-	else
-		snprintf(buf, len, "  %-5s  %-*s %-*s %s", "TCP", lw, l, rw, r, st ? st : "?");
+		at += snprintf(buf + at, len - (size_t)at, " %-*lu", o->estats ? 7 : 0,
+			       (unsigned long)c->pid);
+	if (at >= 0 && (size_t)at < len)
+		snprintf(buf + at, len - (size_t)at, "%s", est);
 }
 
 void print_row(FILE *f, const struct conn *c, const struct options *o, struct names *nm)
@@ -283,7 +315,13 @@ void print_row(FILE *f, const struct conn *c, const struct options *o, struct na
 void print_table(FILE *f, const struct conn_list *l, const struct options *o, struct names *nm)
 {
 	fprintf(f, "\nActive Connections\n\n");
-	if (o->pid)
+	if (o->estats) {
+		fprintf(f, ROW_FORMAT "%-15s", "Proto", "Local Address", "Foreign Address", "State");
+		if (o->pid)
+			fprintf(f, " %-7s", "PID");
+		fprintf(f, ESTATS_FORMAT "\n", o->watch ? "Sent/s" : "Sent",
+			o->watch ? "Received/s" : "Received", "RTT(ms)", o->watch ? "Rtx/s" : "Retrans");
+	} else if (o->pid)
 		fprintf(f, ROW_FORMAT "%-15s %s\n", "Proto", "Local Address", "Foreign Address",
 			"State", "PID");
 	else
@@ -319,6 +357,30 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A JSON number, or null when the row has none. */
+static void json_number(FILE *f, const char *key, bool have, ULONGLONG v)
+{
+	if (have)
+		fprintf(f, ",\"%s\":%llu", key, (unsigned long long)v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+/* --estats: the totals; under --watch also the rates (null on a
+ * connection's first refresh). */
+static void json_estats(FILE *f, const struct conn *c, const struct options *o)
+{
+	json_number(f, "bytes_sent", c->has_estats, c->bytes_out);
+	json_number(f, "bytes_received", c->has_estats, c->bytes_in);
+	json_number(f, "rtt_ms", c->has_estats, c->rtt_ms);
+	json_number(f, "retransmissions", c->has_estats, c->retrans);
+	if (!o->watch)
+		return;
+	json_number(f, "bytes_sent_per_s", c->has_rate, c->out_rate);
+	json_number(f, "bytes_received_per_s", c->has_rate, c->in_rate);
+	json_number(f, "retransmissions_per_s", c->has_rate, c->retrans_rate);
+}
+
 void print_json(FILE *f, const struct conn_list *l, const struct options *o)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -343,6 +405,8 @@ void print_json(FILE *f, const struct conn_list *l, const struct options *o)
 				c->family == AF_INET ? "TCP" : "TCPv6", la, c->lport,
 				(unsigned long)c->lscope, ra, c->rport, (unsigned long)c->rscope,
 				st ? st : "UNKNOWN", (unsigned long)c->pid);
+		if (o->estats)
+			json_estats(f, c, o);
 		if (o->module) {
 			char name[256], path[512];
 			if (c->pid && module_of(c, name, sizeof(name), path, sizeof(path))) {
@@ -486,5 +550,8 @@ void print_changes(FILE *f, const struct conn_list *before, const struct conn_li
 			fprintf(f, "+%s\n", line + 1);
 		else if (was->state != c->state)
 			fprintf(f, "~%s (was %s)\n", line + 1, state_name(was->state));
+		else if (o->estats && c->has_rate)
+			/* --estats: the rates of each kept connection, every refresh. */
+			fprintf(f, "=%s\n", line + 1);
 	}
 }

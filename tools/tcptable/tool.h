@@ -27,6 +27,16 @@ struct conn {
 	unsigned lport, rport; /* host order */
 	DWORD pid;
 	ULONGLONG module_info[TCPIP_OWNING_MODULE_SIZE]; /* for -b */
+	/* --estats: read for TCP rows with a peer; false for LISTEN and UDP
+	 * rows, a connection gone since the table call, or an OS without
+	 * EStats (ERROR_NOT_SUPPORTED). */
+	bool has_estats;
+	ULONGLONG bytes_out, bytes_in; /* Data ROD DataBytesOut, DataBytesIn */
+	ULONG rtt_ms, retrans; /* Path ROD SmoothedRtt, PktsRetrans */
+	/* --watch: per-second rates since the previous refresh of the same
+	 * connection; false on its first refresh. */
+	bool has_rate;
+	ULONGLONG out_rate, in_rate, retrans_rate;
 };
 
 struct conn_list {
@@ -60,6 +70,7 @@ struct options {
 	bool v4, v6; /* -p: which families */
 	bool tcp, udp; /* -p: which protocols */
 	bool json, summary, watch;
+	bool estats; /* --estats */
 	int interval; /* seconds; 0 = once */
 	struct filters filt;
 };
@@ -80,6 +91,10 @@ const char *state_name(DWORD state);
 bool state_parse(const char *s, DWORD *state);
 /* Same socket (protocol, endpoints): the identity --watch compares by. */
 bool conns_same(const struct conn *a, const struct conn *b);
+/* --estats: reads the counters of l's TCP connections. */
+void conns_estats(struct conn_list *l);
+/* --watch --estats: the rates of cur's rows against prev, `seconds` apart. */
+void conns_rates(struct conn_list *cur, const struct conn_list *prev, int seconds);
 
 /* ---- names.c: bounded, cached name resolution for output without -n. */
 

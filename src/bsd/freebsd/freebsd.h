@@ -29,6 +29,15 @@ int tt_fbsd_pcblist_check(const void *buf, size_t len);
 int tt_fbsd_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
 			 size_t nowners, struct tt_collector *col);
 
+/* The same two for a net.inet.udp.pcblist copy: whole struct xinpcb
+ * records between the head and the trailer.  Every UDP socket with a local
+ * port is offered (state 0); unbound ones are not.  An IPv6 socket on [::]
+ * that also takes IPv4 (INP_IPV4 and INP_IPV6) carries TT_CONN_DUALSTACK;
+ * one bound or connected to a v4-mapped address is an IPv4 row. */
+int tt_fbsd_udplist_check(const void *buf, size_t len);
+int tt_fbsd_udplist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
+			 size_t nowners, struct tt_collector *col);
+
 /* The counters of the connection row names (Get…EStats), from the first
  * record of a pcblist copy that holds it: those xtcpcb carries (cwnd,
  * ssthresh, MSS, windows, retransmitted segments), the rest 0.  Returns 0,
@@ -51,9 +60,13 @@ int tt_fbsd_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, 
  * the copy is too short to hold them. */
 int tt_fbsd_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out);
 
+/* Fills out from a net.inet.udp.stats copy (struct udpstat).  Returns 0
+ * or -EOPNOTSUPP when the copy is too short. */
+int tt_fbsd_udp_mib(const void *buf, size_t len, struct tt_udp_mib *out);
+
 /* Reads and walks the lists from src for req: the pcblist, again while its
  * generation changes (at most TT_BSD_READ_ATTEMPTS reads), then kern.file
- * when req->owners.  Returns 0 or -errno. */
+ * when req->owners.  req->proto picks the TCP or the UDP list.  Returns 0 or -errno. */
 int tt_fbsd_collect(const struct tt_bsd_source *src, const struct tt_request *req,
 		    struct tt_collector *col);
 

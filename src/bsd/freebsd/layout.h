@@ -1,7 +1,8 @@
 /*
  * layout.h - the FreeBSD kernel records the FreeBSD backend reads:
  * struct xinpgen, struct xtcpcb (net.inet.tcp.pcblist), struct xfile
- * (kern.file) and struct tcpstat (net.inet.tcp.stats).
+ * (kern.file), struct tcpstat (net.inet.tcp.stats), struct xinpcb alone
+ * (net.inet.udp.pcblist) and struct udpstat (net.inet.udp.stats).
  *
  * On FreeBSD they come from the system headers.  Test builds on other
  * systems define TT_BSD_TRANSCRIBED and get the project's own transcription
@@ -31,6 +32,11 @@
 #include <netinet/in_pcb.h>
 #include <netinet/tcp_fsm.h>
 #include <netinet/tcp_var.h>
+#include <netinet/in_systm.h>
+#include <netinet/ip.h>
+#include <netinet/ip_var.h> /* struct ipovly, for udp_var.h */
+#include <netinet/udp.h>
+#include <netinet/udp_var.h>
 #endif
 
 /* The windows and the MSS in xtcpcb (Get…EStats), exported since
@@ -52,6 +58,7 @@
 #define TT_RECORD_SIZES(X) \
 	X(struct xinpgen)        \
 	X(struct xtcpcb)         \
+	X(struct xinpcb)         \
 	X(struct xfile)
 
 /* Members the walker reads (a path through nested members and the
@@ -88,7 +95,26 @@
 	X(struct tcpstat, tcps_rcvtotal)             \
 	X(struct tcpstat, tcps_rcvbadsum)            \
 	X(struct tcpstat, tcps_rcvbadoff)            \
-	X(struct tcpstat, tcps_rcvshort)
+	X(struct tcpstat, tcps_rcvshort)             \
+	X(struct xinpcb, xi_len)                     \
+	X(struct xinpcb, xi_socket.xso_so)           \
+	X(struct xinpcb, xi_socket.xso_protocol)     \
+	X(struct xinpcb, inp_gencnt)                 \
+	X(struct xinpcb, inp_vflag)                  \
+	X(struct xinpcb, inp_lport)                  \
+	X(struct xinpcb, inp_fport)                  \
+	X(struct xinpcb, inp_laddr)                  \
+	X(struct xinpcb, inp_faddr)                  \
+	X(struct xinpcb, in6p_laddr)                 \
+	X(struct xinpcb, in6p_faddr)                 \
+	X(struct udpstat, udps_ipackets)             \
+	X(struct udpstat, udps_hdrops)               \
+	X(struct udpstat, udps_badsum)               \
+	X(struct udpstat, udps_badlen)               \
+	X(struct udpstat, udps_noport)               \
+	X(struct udpstat, udps_noportbcast)          \
+	X(struct udpstat, udps_fullsock)             \
+	X(struct udpstat, udps_opackets)
 
 /* Constants the walker compares with. */
 #define TT_RECORD_CONSTANTS(X) \
@@ -96,11 +122,16 @@
 	X(INP_IPV6)              \
 	X(DTYPE_SOCKET)          \
 	X(IPPROTO_TCP)           \
+	X(IPPROTO_UDP)           \
 	TT_TCPS_CONSTANTS(X)
 
 /* The last tcpstat member the statistics read: a shorter copy from the
  * kernel cannot be used. */
 #define TT_FBSD_TCPSTAT_NEED \
 	(offsetof(struct tcpstat, tcps_rcvshort) + sizeof(uint64_t))
+
+/* The same for udpstat. */
+#define TT_FBSD_UDPSTAT_NEED \
+	(offsetof(struct udpstat, udps_opackets) + sizeof(uint64_t))
 
 #endif /* TT_FREEBSD_LAYOUT_H */

@@ -8,6 +8,8 @@
  *   kern.file             {CTL_KERN, KERN_FILE}
  *   net.inet.tcp.drop     {CTL_NET, PF_INET, IPPROTO_TCP, TCPCTL_DROP}
  *   net.inet.tcp.stats    {CTL_NET, PF_INET, IPPROTO_TCP, TCPCTL_STATS}
+ *   net.inet.udp.pcblist  {CTL_NET, PF_INET, IPPROTO_UDP, UDPCTL_PCBLIST}
+ *   net.inet.udp.stats    {CTL_NET, PF_INET, IPPROTO_UDP, UDPCTL_STATS}
  *   kern.proc.pid.<pid>, kern.proc.pathname.<pid>
  */
 #include <errno.h>
@@ -32,10 +34,13 @@ static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
 {
 	(void)ctx;
 	static const int pcblist[] = { CTL_NET, PF_INET, IPPROTO_TCP, TCPCTL_PCBLIST };
+	static const int udplist[] = { CTL_NET, PF_INET, IPPROTO_UDP, UDPCTL_PCBLIST };
 	static const int files[] = { CTL_KERN, KERN_FILE };
 	switch (list) {
 	case TT_BSD_PCB:
 		return tt_bsd_sysctl_read(pcblist, 4, buf, len);
+	case TT_BSD_UDP:
+		return tt_bsd_sysctl_read(udplist, 4, buf, len);
 	case TT_BSD_FILES:
 		return tt_bsd_sysctl_read(files, 2, buf, len);
 	default:
@@ -109,12 +114,19 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	return 0;
 }
 
-/* No UDP source on this platform yet: GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
 int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 {
-	(void)family;
-	(void)out;
-	return -EOPNOTSUPP;
+	(void)family; /* one set of counters for IPv4 and IPv6 */
+	static const int stats[] = { CTL_NET, PF_INET, IPPROTO_UDP, UDPCTL_STATS };
+	void *buf = NULL;
+	size_t len = 0;
+	int err = tt_bsd_sysctl_read(stats, 4, &buf, &len);
+	if (err)
+		return err;
+	memset(out, 0, sizeof(*out));
+	err = tt_fbsd_udp_mib(buf, len, out);
+	free(buf);
+	return err;
 }
 
 /* Per-connection counters (Get…EStats): what the pcblist's xtcpcb

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -25,21 +26,21 @@ static const struct tt_bsd_files files = { tt_nbsd_files_max, tt_nbsd_files_owne
 int tt_nbsd_collect(const struct tt_bsd_source *src, const struct tt_request *req,
 		    struct tt_collector *col)
 {
-	/* The UDP pcblists are not read yet (issue 11): no UDP source here. */
-	if (req->proto != TT_PROTO_TCP)
-		return -EOPNOTSUPP;
+	/* UDP has the same two lists of the same records (SPEC §10). */
+	bool udp = req->proto == TT_PROTO_UDP;
 	void *lists[2] = { NULL, NULL };
 	size_t lens[2] = { 0, 0 };
-	int err = src->read(src->ctx, TT_BSD_PCB6, &lists[0], &lens[0]);
+	int err = src->read(src->ctx, udp ? TT_BSD_UDP6 : TT_BSD_PCB6, &lists[0], &lens[0]);
 	if (!err && (req->table & TT_TABLE_V4))
-		err = src->read(src->ctx, TT_BSD_PCB, &lists[1], &lens[1]);
+		err = src->read(src->ctx, udp ? TT_BSD_UDP : TT_BSD_PCB, &lists[1], &lens[1]);
 
 	struct tt_bsd_owner *owners = NULL;
 	size_t nowners = 0;
 	if (!err && req->owners)
 		err = tt_bsd_read_owners(src, &files, &owners, &nowners);
 	for (int i = 0; i < 2 && !err; i++)
-		err = tt_nbsd_pcblist_walk(lists[i], lens[i], owners, nowners, col);
+		err = (udp ? tt_nbsd_udplist_walk : tt_nbsd_pcblist_walk)(lists[i], lens[i], owners,
+								  nowners, col);
 	free(owners);
 	free(lists[0]);
 	free(lists[1]);

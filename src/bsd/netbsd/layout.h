@@ -34,6 +34,9 @@
 #include <netinet/tcp_fsm.h>
 #include <netinet/tcp_timer.h>
 #include <netinet/tcp_var.h>
+#include <netinet/udp.h>
+#include <netinet/udp_var.h>
+#include <netinet6/udp6_var.h>
 #ifndef PCB_ALL
 #error "tcptable: the NetBSD backend needs struct kinfo_pcb (NetBSD 2.0 or later)"
 #endif
@@ -107,9 +110,31 @@
 	X(TCP_STAT_RCVTOTAL)     \
 	X(TCP_STAT_RCVBADSUM)    \
 	X(TCP_STAT_RCVBADOFF)    \
-	X(TCP_STAT_RCVSHORT)
+	X(TCP_STAT_RCVSHORT)     \
+	X(IPPROTO_UDP)           \
+	X(UDPCTL_STATS)          \
+	X(UDP_STAT_IPACKETS)     \
+	X(UDP_STAT_HDROPS)       \
+	X(UDP_STAT_BADSUM)       \
+	X(UDP_STAT_BADLEN)       \
+	X(UDP_STAT_NOPORT)       \
+	X(UDP_STAT_NOPORTBCAST)  \
+	X(UDP_STAT_FULLSOCK)     \
+	X(UDP_STAT_OPACKETS)     \
+	X(UDP6CTL_STATS)         \
+	X(UDP6_STAT_IPACKETS)    \
+	X(UDP6_STAT_HDROPS)      \
+	X(UDP6_STAT_BADSUM)      \
+	X(UDP6_STAT_BADLEN)      \
+	X(UDP6_STAT_NOPORT)      \
+	X(UDP6_STAT_NOPORTMCAST) \
+	X(UDP6_STAT_FULLSOCK)    \
+	X(UDP6_STAT_OPACKETS)
 
 /* The highest TCP_STAT_* index read, + 1: a shorter copy is unusable. */
 #define TT_NB_TCPSTAT_NEED ((size_t)(TCP_STAT_RCVSHORT + 1) * sizeof(uint64_t))
+/* The same for net.inet.udp.stats and net.inet6.udp6.stats. */
+#define TT_NB_UDPSTAT_NEED ((size_t)(UDP_STAT_OPACKETS + 1) * sizeof(uint64_t))
+#define TT_NB_UDP6STAT_NEED ((size_t)(UDP6_STAT_OPACKETS + 1) * sizeof(uint64_t))
 
 #endif /* TT_NETBSD_LAYOUT_H */

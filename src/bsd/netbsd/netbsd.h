@@ -36,6 +36,18 @@ int tt_nbsd_files_owners(const void *buf, size_t len, struct tt_bsd_owner *out, 
  * 0 or -EOPNOTSUPP when the copy is too short. */
 int tt_nbsd_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out);
 
+/* The same walk for net.inet.udp.pcblist and net.inet6.udp6.pcblist:
+ * every UDP socket with a local port (state 0); an IPv6 one on [::]
+ * without IN6P_IPV6_V6ONLY carries TT_CONN_DUALSTACK. */
+int tt_nbsd_udplist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
+			 size_t nowners, struct tt_collector *col);
+
+/* UDP counters from net.inet.udp.stats (UDP_STAT_* indices) and from
+ * net.inet6.udp6.stats (UDP6_STAT_*): NetBSD counts each family apart.
+ * Return 0 or -EOPNOTSUPP when the copy is too short. */
+int tt_nbsd_udp_mib(const void *buf, size_t len, struct tt_udp_mib *out);
+int tt_nbsd_udp6_mib(const void *buf, size_t len, struct tt_udp_mib *out);
+
 /* Reads and walks the lists from src for req: net.inet6.tcp6.pcblist,
  * net.inet.tcp.pcblist when the IPv4 table is built (IPv4 traffic of
  * IPv6 sockets is in the IPv6 list), and kern.file2 when req->owners.

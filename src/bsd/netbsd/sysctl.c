@@ -4,16 +4,18 @@
  * (GetOwnerModuleFrom*Entry, SetTcpEntry, GetTcpStatistics*).
  *
  * Nodes used:
- *   net.inet.tcp.pcblist, net.inet6.tcp6.pcblist   (dynamic: by name, then
+ *   net.inet.tcp.pcblist, net.inet6.tcp6.pcblist, net.inet.udp.pcblist,
+ *   net.inet6.udp6.pcblist   (dynamic: by name, then
  *       {PCB_ALL, 0, sizeof(struct kinfo_pcb), INT_MAX} appended)
  *   kern.file2  tt_nbsd_files_mib: {CTL_KERN, KERN_FILE2, KERN_FILE_BYPID,
  *                -1 (all processes), sizeof(struct kinfo_file), INT_MAX}
  *   net.inet.tcp.drop, net.inet6.tcp6.drop (in tt_nbsd_destroy's order),
- *   net.inet.tcp.stats
+ *   net.inet.tcp.stats, net.inet.udp.stats, net.inet6.udp6.stats
  *   kern.proc2, kern.proc_args.<pid>.pathname
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +51,10 @@ static int read_list(void *ctx, enum tt_bsd_list list, void **buf, size_t *len)
 		return read_pcblist("net.inet.tcp.pcblist", buf, len);
 	case TT_BSD_PCB6:
 		return read_pcblist("net.inet6.tcp6.pcblist", buf, len);
+	case TT_BSD_UDP:
+		return read_pcblist("net.inet.udp.pcblist", buf, len);
+	case TT_BSD_UDP6:
+		return read_pcblist("net.inet6.udp6.pcblist", buf, len);
 	default:
 		return tt_bsd_sysctl_read(tt_nbsd_files_mib, TT_NBSD_FILES_MIBLEN, buf, len);
 	}
@@ -120,12 +126,21 @@ int tt_backend_tcp_mib(int family, struct tt_tcp_mib *out)
 	return 0;
 }
 
-/* No UDP source on this platform yet: GetUdpStatistics* say ERROR_NOT_SUPPORTED. */
+/* NetBSD counts UDP per family: net.inet.udp.stats, net.inet6.udp6.stats. */
 int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 {
-	(void)family;
-	(void)out;
-	return -EOPNOTSUPP;
+	static const int stats[] = { CTL_NET, PF_INET, IPPROTO_UDP, UDPCTL_STATS };
+	static const int stats6[] = { CTL_NET, PF_INET6, IPPROTO_UDP, UDP6CTL_STATS };
+	bool v6 = family == AF_INET6;
+	void *buf = NULL;
+	size_t len = 0;
+	int err = tt_bsd_sysctl_read(v6 ? stats6 : stats, 4, &buf, &len);
+	if (err)
+		return err;
+	memset(out, 0, sizeof(*out));
+	err = (v6 ? tt_nbsd_udp6_mib : tt_nbsd_udp_mib)(buf, len, out);
+	free(buf);
+	return err;
 }
 
 /* Per-connection counters (Get…EStats): not read from this system's

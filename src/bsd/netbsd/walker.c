@@ -56,14 +56,17 @@ static bool endpoint(const char *pad, unsigned family, struct endpoint *e)
 	return true;
 }
 
-static int offer(const struct kinfo_pcb *r, size_t at, const struct tt_bsd_owner *owners,
-		 size_t nowners, struct tt_collector *col)
+static int offer(const struct kinfo_pcb *r, size_t at, int proto,
+		 const struct tt_bsd_owner *owners, size_t nowners, struct tt_collector *col)
 {
-	if (r->ki_protocol != IPPROTO_TCP)
+	if (r->ki_protocol != (uint32_t)proto)
 		return 0;
-	uint8_t state = tt_bsd_state(r->ki_tstate);
-	if (state == 0 || state == MIB_TCP_STATE_CLOSED)
-		return 0; /* no connection: see the FreeBSD walker */
+	uint8_t state = 0; /* UDP has no states */
+	if (proto == IPPROTO_TCP) {
+		state = tt_bsd_state(r->ki_tstate);
+		if (state == 0 || state == MIB_TCP_STATE_CLOSED)
+			return 0; /* no connection: see the FreeBSD walker */
+	}
 	unsigned family = r->ki_family;
 	if (family != TT_NB_AF_INET && family != TT_NB_AF_INET6)
 		return 0;
@@ -81,9 +84,11 @@ static int offer(const struct kinfo_pcb *r, size_t at, const struct tt_bsd_owner
 	c.rport = remote.port;
 	c.lscope = local.scope;
 	c.rscope = remote.scope;
-	/* An IPv6 listener on the unspecified address without IPV6_V6ONLY
-	 * takes IPv4 too: it belongs to both tables. */
-	if (c.family == AF_INET6 && state == MIB_TCP_STATE_LISTEN &&
+	if (proto == IPPROTO_UDP && c.lport == 0)
+		return 0; /* an unbound UDP socket: no endpoint to list */
+	/* An IPv6 TCP listener or UDP socket on the unspecified address
+	 * without IPV6_V6ONLY takes IPv4 too: it belongs to both tables. */
+	if (c.family == AF_INET6 && (proto == IPPROTO_UDP || state == MIB_TCP_STATE_LISTEN) &&
 	    tt_addr6_is_unspecified(c.laddr) && !(r->ki_pflags & TT_NB_IN6P_IPV6_V6ONLY))
 		c.flags |= TT_CONN_DUALSTACK;
 	c.cookie = r->ki_pcbaddr ? r->ki_pcbaddr : (uint64_t)at + 1;
@@ -94,8 +99,8 @@ static int offer(const struct kinfo_pcb *r, size_t at, const struct tt_bsd_owner
 	return tt_collector_add(col, &c);
 }
 
-int tt_nbsd_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
-			 size_t nowners, struct tt_collector *col)
+static int list_walk(const void *buf, size_t len, int proto, const struct tt_bsd_owner *owners,
+		     size_t nowners, struct tt_collector *col)
 {
 	if (len % sizeof(struct kinfo_pcb) != 0)
 		return -EOPNOTSUPP;
@@ -103,11 +108,23 @@ int tt_nbsd_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner 
 	for (size_t at = 0; at < len; at += sizeof(struct kinfo_pcb)) {
 		struct kinfo_pcb r;
 		memcpy(&r, p + at, sizeof(r));
-		int err = offer(&r, at, owners, nowners, col);
+		int err = offer(&r, at, proto, owners, nowners, col);
 		if (err)
 			return err;
 	}
 	return 0;
+}
+
+int tt_nbsd_pcblist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
+			 size_t nowners, struct tt_collector *col)
+{
+	return list_walk(buf, len, IPPROTO_TCP, owners, nowners, col);
+}
+
+int tt_nbsd_udplist_walk(const void *buf, size_t len, const struct tt_bsd_owner *owners,
+			 size_t nowners, struct tt_collector *col)
+{
+	return list_walk(buf, len, IPPROTO_UDP, owners, nowners, col);
 }
 
 size_t tt_nbsd_files_max(size_t len)
@@ -161,5 +178,43 @@ int tt_nbsd_tcp_mib(const void *buf, size_t len, struct tt_tcp_mib *out)
 	/* No RST counter of its own: see the FreeBSD walker. */
 	uint64_t ctrl = counter(p, TCP_STAT_SNDCTRL), closed = counter(p, TCP_STAT_CLOSED);
 	out->out_rsts = ctrl >= closed ? ctrl - closed : 0;
+	return 0;
+}
+
+/* InErrors: datagrams with a fault of their own or for a full receive
+ * buffer; InDatagrams: what reached a socket (netstat -s "delivered"). */
+static void udp_counters(struct tt_udp_mib *out, uint64_t in, uint64_t errors, uint64_t noport,
+			 uint64_t noport_group, uint64_t sent)
+{
+	uint64_t lost = errors + noport + noport_group;
+	out->in_datagrams = in >= lost ? in - lost : 0;
+	out->no_ports = noport;
+	out->in_errors = errors;
+	out->out_datagrams = sent;
+}
+
+int tt_nbsd_udp_mib(const void *buf, size_t len, struct tt_udp_mib *out)
+{
+	if (len < TT_NB_UDPSTAT_NEED)
+		return -EOPNOTSUPP;
+	const unsigned char *p = buf;
+	udp_counters(out, counter(p, UDP_STAT_IPACKETS),
+		     counter(p, UDP_STAT_HDROPS) + counter(p, UDP_STAT_BADSUM) +
+			     counter(p, UDP_STAT_BADLEN) + counter(p, UDP_STAT_FULLSOCK),
+		     counter(p, UDP_STAT_NOPORT), counter(p, UDP_STAT_NOPORTBCAST),
+		     counter(p, UDP_STAT_OPACKETS));
+	return 0;
+}
+
+int tt_nbsd_udp6_mib(const void *buf, size_t len, struct tt_udp_mib *out)
+{
+	if (len < TT_NB_UDP6STAT_NEED)
+		return -EOPNOTSUPP;
+	const unsigned char *p = buf;
+	udp_counters(out, counter(p, UDP6_STAT_IPACKETS),
+		     counter(p, UDP6_STAT_HDROPS) + counter(p, UDP6_STAT_BADSUM) +
+			     counter(p, UDP6_STAT_BADLEN) + counter(p, UDP6_STAT_FULLSOCK),
+		     counter(p, UDP6_STAT_NOPORT), counter(p, UDP6_STAT_NOPORTMCAST),
+		     counter(p, UDP6_STAT_OPACKETS));
 	return 0;
 }
