@@ -131,3 +131,18 @@ int tt_bsd_tcp_counters(const int *mib, unsigned miblen,
 	free(buf);
 	return err;
 }
+
+int tt_bsd_udp_counters(const int *mib, unsigned miblen,
+			int (*map)(const void *buf, size_t len, struct tt_udp_mib *out),
+			struct tt_udp_mib *out)
+{
+	void *buf = NULL;
+	size_t len = 0;
+	int err = tt_bsd_sysctl_read(mib, miblen, &buf, &len);
+	if (err)
+		return err;
+	memset(out, 0, sizeof(*out));
+	err = map(buf, len, out);
+	free(buf);
+	return err;
+}

@@ -42,4 +42,9 @@ int tt_bsd_tcp_counters(const int *mib, unsigned miblen,
 			int (*map)(const void *buf, size_t len, struct tt_tcp_mib *out),
 			struct tt_tcp_mib *out);
 
+/* The same for the UDP counters. */
+int tt_bsd_udp_counters(const int *mib, unsigned miblen,
+			int (*map)(const void *buf, size_t len, struct tt_udp_mib *out),
+			struct tt_udp_mib *out);
+
 #endif /* TT_BSD_IO_H */

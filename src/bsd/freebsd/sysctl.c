@@ -118,15 +118,7 @@ int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 {
 	(void)family; /* one set of counters for IPv4 and IPv6 */
 	static const int stats[] = { CTL_NET, PF_INET, IPPROTO_UDP, UDPCTL_STATS };
-	void *buf = NULL;
-	size_t len = 0;
-	int err = tt_bsd_sysctl_read(stats, 4, &buf, &len);
-	if (err)
-		return err;
-	memset(out, 0, sizeof(*out));
-	err = tt_fbsd_udp_mib(buf, len, out);
-	free(buf);
-	return err;
+	return tt_bsd_udp_counters(stats, 4, tt_fbsd_udp_mib, out);
 }
 
 /* Per-connection counters (Get…EStats): what the pcblist's xtcpcb

@@ -131,16 +131,9 @@ int tt_backend_udp_mib(int family, struct tt_udp_mib *out)
 {
 	static const int stats[] = { CTL_NET, PF_INET, IPPROTO_UDP, UDPCTL_STATS };
 	static const int stats6[] = { CTL_NET, PF_INET6, IPPROTO_UDP, UDP6CTL_STATS };
-	bool v6 = family == AF_INET6;
-	void *buf = NULL;
-	size_t len = 0;
-	int err = tt_bsd_sysctl_read(v6 ? stats6 : stats, 4, &buf, &len);
-	if (err)
-		return err;
-	memset(out, 0, sizeof(*out));
-	err = (v6 ? tt_nbsd_udp6_mib : tt_nbsd_udp_mib)(buf, len, out);
-	free(buf);
-	return err;
+	if (family == AF_INET6)
+		return tt_bsd_udp_counters(stats6, 4, tt_nbsd_udp6_mib, out);
+	return tt_bsd_udp_counters(stats, 4, tt_nbsd_udp_mib, out);
 }
 
 /* Per-connection counters (Get…EStats): not read from this system's
