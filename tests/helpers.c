@@ -56,6 +56,30 @@ bool tt_ip(const char *args)
 	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+bool tt_add_lo6(const char *addr)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "-6 addr add %s/128 dev lo nodad", addr);
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_port = htons(9) };
+	if (!tt_ip(cmd) || inet_pton(AF_INET6, addr, &to.sin6_addr) != 1)
+		return false;
+	for (int i = 0; i < 1000; i++) {
+		int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return false;
+		/* A UDP connect looks the route up and sends nothing. */
+		int r = connect(fd, (struct sockaddr *)&to, sizeof(to));
+		int err = errno;
+		close(fd);
+		if (r == 0)
+			return true;
+		if (err != ENETUNREACH && err != EADDRNOTAVAIL && err != EHOSTUNREACH)
+			return false;
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+	return false;
+}
+
 struct tt_ep tt_ep4(const char *addr, uint16_t port)
 {
 	struct tt_ep ep = { .family = AF_INET, .port = port };

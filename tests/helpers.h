@@ -26,6 +26,12 @@ void tt_test_init(const char *suite);
 void tt_fresh_netns(void);
 /* Runs `ip <args>` in the current namespace; false on failure. */
 bool tt_ip(const char *args);
+/* Adds IPv6 address addr (/128, no DAD) to lo and waits until the kernel
+ * routes to it: the local route of a new IPv6 address is inserted by a
+ * kernel work item after `ip addr add` has returned, so a connect right
+ * away can fail with ENETUNREACH on a loaded machine.  False on failure or
+ * after 10 s. */
+bool tt_add_lo6(const char *addr);
 
 /* An endpoint as the tables carry it. */
 struct tt_ep {

@@ -632,11 +632,8 @@ START_TEST(order_ipv6_across_the_unsigned_range)
 	static const char *const addrs[] = { "::", "::1", "2001:db8::1", "2001:db8::80", "7fff::1",
 					     "8000::1", "fd00::1" };
 	const int naddrs = 7;
-	char cmd[80];
-	for (int a = 2; a < naddrs; a++) { /* lo has ::1 already */
-		snprintf(cmd, sizeof(cmd), "addr add %s/128 dev lo nodad", addrs[a]);
-		ck_assert_msg(tt_ip(cmd), "ip %s", cmd);
-	}
+	for (int a = 2; a < naddrs; a++) /* lo has ::1 already */
+		ck_assert_msg(tt_add_lo6(addrs[a]), "%s on lo", addrs[a]);
 	const struct tt_ep to[2] = { tt_ep6("2001:db8::1", 1000, 0), tt_ep6("fd00::1", 40000, 0) };
 	static const char *const from[] = { "::1", "2001:db8::80", "8000::1" };
 	struct range_farm f;

@@ -339,7 +339,7 @@ START_TEST(ipv6_row_without_connection_spares_the_listener)
 			__func__);
 		return;
 	}
-	ck_assert(tt_ip("-6 addr add 2001:db8::1/128 dev lo nodad"));
+	ck_assert(tt_add_lo6("2001:db8::1"));
 	for (int v6only = 0; v6only <= 1; v6only++) {
 		struct tt_ep l = tt_ep6("::", 0, 0);
 		int lfd = tt_listen(&l, v6only);
