@@ -110,8 +110,8 @@ static int offer(const struct kinfo_file *f, size_t at, unsigned protocol,
 		state = tt_bsd_state((int32_t)f->t_state);
 		if (state == 0 || state == MIB_TCP_STATE_CLOSED)
 			return 0; /* no connection: see the FreeBSD walker */
-	} else if (f->inp_lport == 0) {
-		return 0; /* UDP has no state: listed once bound */
+	} else if ((uint16_t)f->inp_lport == 0) {
+		return 0; /* UDP has no state: listed once bound (the port is the low 16 bits) */
 	}
 
 	struct tt_conn c;
