@@ -46,6 +46,8 @@ int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 int tt_backend_owners(struct tt_owner_query *q)
 {
 	tt_mock.owner_calls++;
+	if (tt_owner_prefetched(q) && tt_owner_prefetched(q) == (void *)&tt_mock)
+		tt_mock.owners_saw_prefetch++;
 	uint32_t last_keyed = 0;
 	for (size_t i = 0; i < tt_mock.nclaims && tt_owner_pending(q) > 0; i++) {
 		tt_mock.claims_made++;
@@ -108,4 +110,26 @@ int tt_backend_tcp_info(const struct tt_conn *c, struct tt_tcp_info *out)
 	tt_mock.info_conn = *c;
 	*out = tt_mock.info;
 	return tt_mock.info_err;
+}
+
+int tt_backend_owners_prefetch(const struct tt_request *req, bool want_keys, size_t rows,
+			       struct tt_owner_prefetch **out)
+{
+	(void)req;
+	*out = NULL;
+	if (tt_mock.prefetch_err)
+		return tt_mock.prefetch_err;
+	if (tt_mock.prefetch) {
+		tt_mock.prefetches++;
+		tt_mock.prefetch_rows = rows;
+		tt_mock.prefetch_keys = want_keys;
+		*out = (struct tt_owner_prefetch *)(void *)&tt_mock;
+	}
+	return 0;
+}
+
+void tt_backend_owners_drop(struct tt_owner_prefetch *pre)
+{
+	if (pre)
+		tt_mock.drops++;
 }

@@ -43,8 +43,16 @@ struct tt_mock {
 	struct tt_conn info_conn; /* the connection last asked for */
 	struct tt_udp_mib udp_mib; /* tt_backend_udp_mib */
 	int udp_mib_err;
+	/* tt_backend_owners_prefetch: prefetch_err, else a head start when
+	 * prefetch is set (its address is struct tt_mock's own). */
+	bool prefetch;
+	int prefetch_err;
 	/* Observations. */
 	int collect_calls, owner_calls, image_calls, destroy_calls, info_calls;
+	int prefetches, drops; /* head starts begun, ended (NULL included) */
+	int owners_saw_prefetch; /* owner calls that were given the head start */
+	size_t prefetch_rows; /* the rows of the last head start */
+	bool prefetch_keys;
 	size_t claims_made;
 	unsigned last_proto, last_table, last_states;
 	bool last_owners;

@@ -72,6 +72,24 @@ bool tt_block_bpf(void)
 	return install_filter(f, sizeof(f) / sizeof(f[0]));
 }
 
+bool tt_block_threads(void)
+{
+	/* clone3 and clone fail with EAGAIN, as with too many threads (glibc
+	 * falls back from clone3 to clone only on ENOSYS). */
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+#ifdef SYS_clone3
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 1, 0),
+#else
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 1, 0),
+#endif
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAGAIN),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	return install_filter(f, sizeof(f) / sizeof(f[0]));
+}
+
 int tt_count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");

@@ -21,6 +21,10 @@ bool tt_block_netlink(void);
  * process's life (seccomp).  False when the filter could not be installed. */
 bool tt_block_bpf(void);
 
+/* Makes every later clone3()/clone() of this process fail with EAGAIN (seccomp):
+ * no thread or child can be created.  True when installed. */
+bool tt_block_threads(void);
+
 /* The number of descriptors this process has open. */
 int tt_count_fds(void);
 

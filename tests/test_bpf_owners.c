@@ -8,8 +8,16 @@
  * falls back to the /proc scan (unprivileged, seccomp, a read failing
  * midway, TCPTABLE_OWNERS=proc).
  *
+ * The iterator runs two ways: read by the call itself after its dump, and
+ * read ahead on a helper thread during the dump (the head start), which may
+ * stop at any word of what it keeps and leave the rest to the call.  Both,
+ * and every stopping point, give the /proc scan's tables; the helper takes
+ * no signal, is joined when a call ends (also unused), and its absence
+ * (no thread can be created, one CPU) only costs the head start.
+ *
  * Linked with the test build of the library (TT_TESTING), whose
- * tt_bpf_owners_answered() / tt_bpf_owners_loaded() tell which source ran.
+ * tt_bpf_owners_answered() / _prefetched() / _continued() / _loaded() tell
+ * which path ran.
  * Skips loudly where the program cannot be loaded.
  */
 #ifndef _GNU_SOURCE
@@ -18,6 +26,8 @@
 #include <errno.h>
 #include <grp.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +38,9 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <pthread.h>
 
 #include "bpf_owners.h"
 #include "helpers.h"
@@ -209,18 +221,28 @@ static const struct table_fn *fn_named(const char *name)
 	return NULL;
 }
 
-/* Byte comparison of f through both sources; 0 when equal, else a code. */
-static int compare_sources(const struct table_fn *f)
+/* How the iterator is read: by the call after its dump, or ahead of it on
+ * the helper thread. */
+enum { BY_CALL, BY_HELPER };
+
+/* Byte comparison of f through both sources, the iterator read as how
+ * says; 0 when equal, else a code. */
+static int compare_read_as(const struct table_fn *f, int how)
 {
 	ULONG psize, bsize;
 	unsigned long before = tt_bpf_owners_answered();
+	unsigned long ahead = tt_bpf_owners_prefetched();
 	unsigned char *p = fetch_by("proc", f, &psize);
 	if (tt_bpf_owners_answered() != before)
 		return 1; /* TCPTABLE_OWNERS=proc did not force the scan */
+	tt_bpf_owners_test_knobs(how == BY_CALL, (size_t)-1);
 	unsigned char *b = fetch_by("bpf", f, &bsize);
+	tt_bpf_owners_test_knobs(false, (size_t)-1);
 	int ret = 0;
 	if (f->owners && tt_bpf_owners_answered() == before)
 		ret = 2; /* the iterator did not answer */
+	else if (f->owners && (tt_bpf_owners_prefetched() != ahead) != (how == BY_HELPER))
+		ret = 5; /* read the other way */
 	else if (psize != bsize)
 		ret = 3;
 	else if (memcmp(p, b, psize) != 0)
@@ -230,14 +252,29 @@ static int compare_sources(const struct table_fn *f)
 	return ret;
 }
 
+static int compare_sources(const struct table_fn *f)
+{
+	int r = compare_read_as(f, BY_CALL);
+	return r ? r : compare_read_as(f, BY_HELPER);
+}
+
+static const char *compare_error(int r)
+{
+	return r == 1 ? "the scan was not forced" :
+	       r == 2 ? "the iterator did not answer" :
+	       r == 3 ? "sizes differ" :
+	       r == 4 ? "bytes differ between bpf and proc" :
+			"the iterator was not read the way asked";
+}
+
 START_TEST(bpf_tables_equal_proc)
 {
-	const struct table_fn *f = &table_fns[_i];
-	int r = compare_sources(f);
-	ck_assert_msg(r == 0, "%s: %s", f->name,
-		      r == 1 ? "the scan was not forced" :
-		      r == 2 ? "the iterator did not answer" :
-		      r == 3 ? "sizes differ" : "bytes differ between bpf and proc");
+	const struct table_fn *f = &table_fns[_i / 2];
+	int how = _i % 2;
+	int r = compare_read_as(f, how);
+	ck_assert_msg(r == 0, "%s (%s): %s", f->name,
+		      how == BY_CALL ? "read by the call" : "read ahead by the helper",
+		      compare_error(r));
 	/* Not trivial: every kind of row of the fixture is there. */
 	ULONG size;
 	unsigned char *t = fetch_by("bpf", f, &size);
@@ -327,21 +364,245 @@ START_TEST(bpf_refused_process_has_no_owner)
 }
 END_TEST
 
+/* ---- The head start. */
+
+/* The helper may keep any number of words before it stops: with a bound
+ * of 0 words it keeps nothing, then it stops inside a marker's room, after
+ * a process, inside one, ... up to keeping everything; the call reads on
+ * from the very record the helper left.  Every table equals the scan's,
+ * keys included.  _i picks the table. */
+START_TEST(bpf_head_start_stops_anywhere)
+{
+	static const char *const fns[] = { "GetTcpTable2",
+					   "GetExtendedTcpTable(AF_INET, TCP_TABLE_OWNER_MODULE_ALL)",
+					   "GetExtendedUdpTable(AF_INET6, UDP_TABLE_OWNER_MODULE)" };
+	const struct table_fn *f = fn_named(fns[_i]);
+	ULONG psize, bsize;
+	unsigned char *p = fetch_by("proc", f, &psize);
+	unsigned long ahead = tt_bpf_owners_prefetched();
+	free(fetch_by("bpf", f, &bsize));
+	ck_assert_uint_eq(tt_bpf_owners_prefetched(), ahead + 1);
+	size_t all = tt_bpf_owners_last_kept();
+	ck_assert_msg(all >= 6, "%s: the helper kept %zu words, not even one process", f->name, all);
+	for (size_t cap = 0; cap <= all; cap++) {
+		ahead = tt_bpf_owners_prefetched();
+		unsigned long cont = tt_bpf_owners_continued();
+		tt_bpf_owners_test_knobs(false, cap);
+		unsigned char *b = fetch_by("bpf", f, &bsize);
+		tt_bpf_owners_test_knobs(false, (size_t)-1);
+		ck_assert_msg(tt_bpf_owners_prefetched() == ahead + 1, "%s, %zu words: no head start",
+			      f->name, cap);
+		/* The fixture does not change: below its whole stream the
+		 * helper stops early, at it it does not. */
+		ck_assert_msg(tt_bpf_owners_continued() == cont + (cap < all),
+			      "%s, %zu of %zu words: the call %s", f->name, cap, all,
+			      cap < all ? "did not read on" : "read on");
+		ck_assert_uint_eq(psize, bsize);
+		ck_assert_msg(memcmp(p, b, psize) == 0, "%s, helper stopped at %zu words: tables differ",
+			      f->name, cap);
+		free(b);
+	}
+	free(p);
+}
+END_TEST
+
+static int threads_now(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	int n = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* A call that turns out to have too small a buffer began a head start it
+ * never uses: the helper is stopped and joined, and everything it had
+ * (thread, descriptors, memory: ASan and valgrind runs) is gone. */
+START_TEST(bpf_unused_head_start_is_ended)
+{
+	const struct table_fn *f = fn_named("GetTcpTable2");
+	ULONG size;
+	free(fetch_by("bpf", f, &size)); /* loads the program: its descriptors stay */
+	ck_assert_int_eq(threads_now(), 1);
+	int fds_before = tt_count_fds();
+	setenv("TCPTABLE_OWNERS", "bpf", 1);
+	for (int round = 0; round < 20; round++) {
+		/* Room for one row: owners are wanted, the table has more. */
+		unsigned char buf[sizeof(MIB_TCPTABLE2)];
+		size = sizeof(buf);
+		ck_assert_uint_eq(f->call(buf, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+		ck_assert_uint_gt(size, sizeof(buf));
+		ck_assert_int_eq(threads_now(), 1);
+		ck_assert_int_eq(tt_count_fds(), fds_before);
+	}
+	unsetenv("TCPTABLE_OWNERS");
+	/* And a used one ends too. */
+	ck_assert_int_eq(compare_read_as(f, BY_HELPER), 0);
+	ck_assert_int_eq(threads_now(), 1);
+	ck_assert_int_eq(tt_count_fds(), fds_before);
+}
+END_TEST
+
+static pid_t caller_tid;
+static atomic_int alarms, alarms_elsewhere;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	atomic_fetch_add(&alarms, 1);
+	if ((pid_t)syscall(SYS_gettid) != caller_tid)
+		atomic_fetch_add(&alarms_elsewhere, 1);
+}
+
+static void *signalled_caller(void *arg)
+{
+	(void)arg;
+	caller_tid = (pid_t)syscall(SYS_gettid);
+	sigset_t alrm;
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	pthread_sigmask(SIG_UNBLOCK, &alrm, NULL);
+	const struct table_fn *f = fn_named("GetTcpTable2");
+	struct itimerval it = { { 0, 200 }, { 0, 200 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+	intptr_t bad = 0;
+	for (int i = 0; i < 200 && !bad; i++)
+		bad = compare_read_as(f, BY_HELPER);
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
+	pthread_sigmask(SIG_BLOCK, &alrm, NULL);
+	return (void *)bad;
+}
+
+/* The host's signal handlers never run on the helper: a process-directed
+ * SIGALRM every 200 µs, blocked everywhere but in the calling thread (the
+ * main thread blocks it), is taken by the caller only.  A helper that kept
+ * the caller's signal mask would take some of them. */
+START_TEST(bpf_helper_takes_no_signals)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	sigset_t alrm, old;
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &alrm, &old);
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, signalled_caller, NULL), 0);
+	void *bad;
+	pthread_join(t, &bad);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	signal(SIGALRM, SIG_DFL);
+	ck_assert_msg(bad == NULL, "tables: %s", compare_error((int)(intptr_t)bad));
+	ck_assert_int_gt(atomic_load(&alarms), 0);
+	ck_assert_msg(atomic_load(&alarms_elsewhere) == 0, "%d of %d signals ran on another thread",
+		      atomic_load(&alarms_elsewhere), atomic_load(&alarms));
+}
+END_TEST
+
+/* Each allocation of a call with a head start failing in turn (on either
+ * thread): ERROR_NOT_ENOUGH_MEMORY, or, once the numbering runs past the
+ * call's allocations, the scan's table; nothing leaks and the helper ends. */
+START_TEST(bpf_allocation_failures)
+{
+	const struct table_fn *f = fn_named("GetExtendedTcpTable(AF_INET, TCP_TABLE_OWNER_MODULE_ALL)");
+	ULONG psize;
+	unsigned char *p = fetch_by("proc", f, &psize);
+	unsigned char *b = malloc(psize + 4096);
+	int failed = 0;
+	setenv("TCPTABLE_OWNERS", "bpf", 1);
+	for (long at = 1; at < 200; at++) {
+		tt_hooks_reset();
+		tt_hooks.fail_alloc_at = at;
+		ULONG size = psize + 4096;
+		ULONG err = f->call(b, &size, TRUE);
+		long made = tt_hooks_allocs();
+		tt_hooks_reset();
+		ck_assert_int_eq(threads_now(), 1);
+		if (err == ERROR_NOT_ENOUGH_MEMORY) {
+			failed++;
+			continue;
+		}
+		ck_assert_msg(err == NO_ERROR, "allocation %ld failing: %u", at, (unsigned)err);
+		ck_assert_msg(made < at, "allocation %ld failed, yet the call succeeded", at);
+		ck_assert_uint_eq(size, psize);
+		ck_assert(memcmp(p, b, psize) == 0);
+		break;
+	}
+	unsetenv("TCPTABLE_OWNERS");
+	ck_assert_int_ge(failed, 4);
+	free(p);
+	free(b);
+}
+END_TEST
+
+/* Without a head start (no thread can be created; one CPU to run on) the
+ * call reads the iterator itself: the same table, still from the iterator. */
+static int without_head_start_child(int how)
+{
+	const struct table_fn *f = fn_named("GetTcpTable2");
+	ULONG psize, bsize;
+	unsigned char *p = fetch_by("proc", f, &psize);
+	free(fetch_by("bpf", f, &bsize)); /* loads */
+	if (tt_bpf_owners_loaded() != 1)
+		return 1;
+	if (how == 0 && !tt_block_threads())
+		return 2;
+	if (how == 1) {
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(sched_getcpu(), &one);
+		if (sched_setaffinity(0, sizeof(one), &one) != 0)
+			return 3;
+	}
+	unsigned long answered = tt_bpf_owners_answered(), ahead = tt_bpf_owners_prefetched();
+	unsigned char *b = fetch_by("bpf", f, &bsize);
+	if (tt_bpf_owners_answered() != answered + 1)
+		return 4;
+	if (tt_bpf_owners_prefetched() != ahead)
+		return 5;
+	if (psize != bsize || memcmp(p, b, psize) != 0)
+		return 6;
+	free(p);
+	free(b);
+	return 0;
+}
+
+START_TEST(bpf_without_head_start)
+{
+	static const char *const names[] = { "no thread can be created", "one CPU" };
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(without_head_start_child(_i));
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "%s: status %d (4 the iterator did not answer, 5 a head start ran, 6 "
+		      "tables differ)",
+		      names[_i], WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+END_TEST
+
 /* ---- Fallbacks: each runs in a fresh child, where nothing is loaded. */
 
 /* The iterator's first read gives one record and a half, the next fails:
  * the walk has claimed something when it fails. */
 static ssize_t fail_second_read(int fd, void *buf, size_t len)
 {
-	static int calls;
-	if (++calls >= 2) {
+	static atomic_int calls;
+	if (atomic_fetch_add(&calls, 1) + 1 >= 2) {
 		errno = EIO;
 		return -1;
 	}
 	return read(fd, buf, len < 18 ? len : 18);
 }
 
-enum { FB_UNPRIVILEGED, FB_SECCOMP, FB_MIDWAY, FB_FORCED_PROC };
+enum { FB_UNPRIVILEGED, FB_SECCOMP, FB_MIDWAY, FB_MIDWAY_BY_CALL, FB_FORCED_PROC };
 
 /* In a child: sets up the case, then the table read with TCPTABLE_OWNERS=bpf
  * must equal the /proc scan's, and the iterator must not have answered. */
@@ -361,12 +622,15 @@ static int fallback_child(int how)
 		return 3;
 	ULONG psize, bsize, err;
 	unsigned char *p = fetch_by("proc", f, &psize);
-	if (how == FB_MIDWAY) {
-		/* Loaded first, then every iterator read after the first fails. */
+	bool midway = how == FB_MIDWAY || how == FB_MIDWAY_BY_CALL;
+	if (midway) {
+		/* Loaded first, then every iterator read after the first fails
+		 * (on the helper thread, or in the call). */
 		unsigned char *t = fetch_by("bpf", f, &bsize);
 		free(t);
 		if (tt_bpf_owners_loaded() != 1 || tt_bpf_owners_answered() != 1)
 			return 4;
+		tt_bpf_owners_test_knobs(how == FB_MIDWAY_BY_CALL, (size_t)-1);
 		tt_hooks.read = fail_second_read;
 	}
 	unsigned long before = tt_bpf_owners_answered();
@@ -377,7 +641,7 @@ static int fallback_child(int how)
 		return 5;
 	if (tt_bpf_owners_answered() != before)
 		return 6; /* the iterator answered */
-	if (how == FB_MIDWAY ? tt_bpf_owners_loaded() != 1 :
+	if (midway ? tt_bpf_owners_loaded() != 1 :
 	    how == FB_FORCED_PROC ? tt_bpf_owners_loaded() != -1 : tt_bpf_owners_loaded() != 0)
 		return 7;
 	if (psize != bsize || memcmp(p, b, psize) != 0)
@@ -390,7 +654,9 @@ static int fallback_child(int how)
 START_TEST(bpf_falls_back)
 {
 	static const char *const names[] = { "unprivileged", "seccomp blocking bpf()",
-					     "a read failing midway", "TCPTABLE_OWNERS=proc" };
+					     "a read failing midway on the helper",
+					     "a read failing midway in the call",
+					     "TCPTABLE_OWNERS=proc" };
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0)
@@ -445,7 +711,11 @@ int main(void)
 	TCase *tc = tcase_create("sources");
 	tcase_add_checked_fixture(tc, sockets, close_sockets);
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, bpf_tables_equal_proc, 0, (int)table_fn_count);
+	tcase_add_loop_test(tc, bpf_tables_equal_proc, 0, 2 * (int)table_fn_count);
+	tcase_add_loop_test(tc, bpf_head_start_stops_anywhere, 0, 3);
+	tcase_add_test(tc, bpf_unused_head_start_is_ended);
+	tcase_add_test(tc, bpf_helper_takes_no_signals);
+	tcase_add_test(tc, bpf_allocation_failures);
 	tcase_add_test(tc, bpf_owner_rules);
 	tcase_add_test(tc, bpf_refused_process_has_no_owner);
 	suite_add_tcase(s, tc);
@@ -453,6 +723,7 @@ int main(void)
 	tcase_add_checked_fixture(fb, sockets, close_sockets);
 	tcase_set_timeout(fb, 120);
 	tcase_add_loop_test(fb, bpf_falls_back, FB_UNPRIVILEGED, FB_FORCED_PROC + 1);
+	tcase_add_loop_test(fb, bpf_without_head_start, 0, 2);
 	suite_add_tcase(s, fb);
 	return tt_run_suite(s);
 }

@@ -918,6 +918,100 @@ START_TEST(owner_scan_only_when_rows_are_returned)
 }
 END_TEST
 
+/* A backend's head start on the owners (SPEC §12: the Linux BPF iterator
+ * read during the dump) is begun only by a call that will look owners up,
+ * given to the owner scan, and ended on every way out of the call. */
+START_TEST(owner_head_start_is_always_ended)
+{
+	struct tt_conn c[] = {
+		conn4("127.0.0.1", 1, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 100, 1),
+		conn4("127.0.0.1", 2, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 101, 2),
+	};
+	const struct tt_mock_claim claims[] = { { 100, 7 }, { 101, 8 } };
+	const size_t row2 = sizeof(MIB_TCPROW2), hdr = offsetof(MIB_TCPTABLE2, table);
+	unsigned char buf[4096];
+
+	/* Used: the scan is given it, then it is ended. */
+	serve(c, 2);
+	tt_mock.prefetch = true;
+	tt_mock.claims = claims;
+	tt_mock.nclaims = 2;
+	ULONG size = (ULONG)(hdr + 5 * row2);
+	ck_assert_uint_eq(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE), NO_ERROR);
+	ck_assert_int_eq(tt_mock.prefetches, 1);
+	ck_assert_int_eq(tt_mock.owners_saw_prefetch, 1);
+	ck_assert_int_eq(tt_mock.drops, 1);
+	ck_assert_uint_eq(tt_mock.prefetch_rows, 5); /* the rows the buffer holds */
+	ck_assert(!tt_mock.prefetch_keys);
+	/* With process keys for the module classes. */
+	serve(c, 2);
+	tt_mock.prefetch = true;
+	size = sizeof(buf);
+	ck_assert_uint_eq(GetExtendedTcpTable(buf, &size, TRUE, AF_INET, TCP_TABLE_OWNER_MODULE_ALL, 0),
+			  NO_ERROR);
+	ck_assert_int_eq(tt_mock.prefetches, 1);
+	ck_assert_int_eq(tt_mock.drops, 1);
+	ck_assert(tt_mock.prefetch_keys);
+
+	/* Not begun: sizing calls, tables without owners. */
+	serve(c, 2);
+	tt_mock.prefetch = true;
+	size = 0;
+	ck_assert_uint_eq(GetTcpTable2(NULL, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+	size = sizeof(buf);
+	ck_assert_uint_eq(GetTcpTable((PMIB_TCPTABLE)buf, &size, TRUE), NO_ERROR);
+	size = sizeof(buf);
+	ck_assert_uint_eq(GetExtendedTcpTable(buf, &size, TRUE, AF_INET, TCP_TABLE_BASIC_ALL, 0),
+			  NO_ERROR);
+	ck_assert_int_eq(tt_mock.prefetches, 0);
+
+	/* Begun, then the buffer turns out too small for the table: ended,
+	 * no owner looked up. */
+	serve(c, 2);
+	tt_mock.prefetch = true;
+	size = (ULONG)(hdr + row2);
+	ck_assert_uint_eq(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE), ERROR_INSUFFICIENT_BUFFER);
+	ck_assert_int_eq(tt_mock.prefetches, 1);
+	ck_assert_int_eq(tt_mock.owner_calls, 0);
+	ck_assert_int_eq(tt_mock.drops, 1);
+
+	/* Begun, then the dump fails. */
+	serve(c, 2);
+	tt_mock.prefetch = true;
+	tt_mock.collect_err = -EIO;
+	size = sizeof(buf);
+	ck_assert_uint_ne(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE), NO_ERROR);
+	ck_assert_int_eq(tt_mock.prefetches, 1);
+	ck_assert_int_eq(tt_mock.drops, 1);
+
+	/* Begun, then the owner scan fails. */
+	serve(c, 2);
+	tt_mock.prefetch = true;
+	tt_mock.owners_err = -ENOMEM;
+	size = sizeof(buf);
+	ck_assert_uint_eq(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE), ERROR_NOT_ENOUGH_MEMORY);
+	ck_assert_int_eq(tt_mock.drops, 1);
+
+	/* Begun, but no row waits for an owner: no scan, still ended. */
+	struct tt_conn tw[] = { conn4("127.0.0.1", 3, "127.0.0.1", 4, MIB_TCP_STATE_TIME_WAIT, 0, 3) };
+	serve(tw, 1);
+	tt_mock.prefetch = true;
+	size = sizeof(buf);
+	ck_assert_uint_eq(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE), NO_ERROR);
+	ck_assert_int_eq(tt_mock.prefetches, 1);
+	ck_assert_int_eq(tt_mock.owner_calls, 0);
+	ck_assert_int_eq(tt_mock.drops, 1);
+
+	/* Beginning it fails for want of memory: the call says so and
+	 * collects nothing. */
+	serve(c, 2);
+	tt_mock.prefetch_err = -ENOMEM;
+	size = sizeof(buf);
+	ck_assert_uint_eq(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE), ERROR_NOT_ENOUGH_MEMORY);
+	ck_assert_int_eq(tt_mock.collect_calls, 0);
+}
+END_TEST
+
 /* ---- Failures. */
 
 START_TEST(backend_errors_map_to_win32_codes)
@@ -1032,6 +1126,7 @@ int main(void)
 	tcase_add_test(tc, statistics_count_rows_not_records);
 	tcase_add_test(tc, owners_first_claim_wins_and_scan_stops_early);
 	tcase_add_test(tc, owner_scan_only_when_rows_are_returned);
+	tcase_add_test(tc, owner_head_start_is_always_ended);
 	tcase_add_test(tc, backend_errors_map_to_win32_codes);
 	tcase_add_test(tc, each_allocation_failure_is_reported);
 	tcase_add_test(tc, restarted_dump_keeps_only_the_last_attempt);

@@ -2,11 +2,15 @@
  * test_threads.c - 8 threads x 200 calls of the table functions while
  * another thread opens and closes connections: no crash, every table
  * consistent (size matches the entry count) and free of duplicate rows.
- * Also built with ThreadSanitizer in CI.
+ * Also built with ThreadSanitizer in CI.  Run with TCPTABLE_OWNERS=bpf: where
+ * the BPF owner iterator can load, the owner calls use it (each read ahead
+ * on the call's helper thread), and the test checks that it was loaded.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -139,6 +143,43 @@ static void *caller(void *p)
 	return NULL;
 }
 
+/* True when this process holds a BPF link: the owner iterator loaded. */
+static bool holds_bpf_link(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	bool found = false;
+	for (struct dirent *e; d && !found && (e = readdir(d)) != NULL;) {
+		char link[64];
+		ssize_t n = readlinkat(dirfd(d), e->d_name, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			found = strcmp(link, "anon_inode:bpf_link") == 0;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static void report_owner_source(void)
+{
+#ifdef TT_EXPECT_BPF
+	if (geteuid() == 0 && access("/sys/kernel/btf/vmlinux", R_OK) == 0) {
+		ck_assert_msg(holds_bpf_link(), "the BPF owner iterator did not load: the owner "
+						"calls ran on the /proc scan only");
+		printf("# threads: owners came from the BPF iterator, read ahead on helper "
+		       "threads\n");
+	} else {
+		printf("#\n# threads: the BPF owner iterator cannot load here (needs root and "
+		       "kernel BTF): owners came from the /proc scan\n#\n");
+	}
+#else
+	(void)holds_bpf_link;
+	printf("# threads: built without the BPF owner iterator: owners came from the /proc "
+	       "scan\n");
+#endif
+}
+
 START_TEST(concurrent_calls_during_churn)
 {
 	struct churn_arg ca = { .l4 = tt_ep4("127.0.0.1", 0), .l6 = tt_ep6("::1", 0, 0) };
@@ -163,6 +204,7 @@ START_TEST(concurrent_calls_during_churn)
 	printf("# threads: %ld tables checked while %ld connection pairs churned\n", tables,
 	       atomic_load(&churned));
 	ck_assert_int_gt(atomic_load(&churned), 0);
+	report_owner_source();
 	close(ca.lfd4);
 	close(ca.lfd6);
 }

@@ -60,3 +60,19 @@ int tt_bsd_read_owners(const struct tt_bsd_source *src, const struct tt_bsd_file
 	free(buf);
 	return err;
 }
+
+/* The BSDs learn owners while collecting: no head start. */
+int tt_backend_owners_prefetch(const struct tt_request *req, bool want_keys, size_t rows,
+			       struct tt_owner_prefetch **out)
+{
+	(void)req;
+	(void)want_keys;
+	(void)rows;
+	*out = NULL;
+	return 0;
+}
+
+void tt_backend_owners_drop(struct tt_owner_prefetch *pre)
+{
+	(void)pre;
+}

@@ -56,10 +56,29 @@ bool tt_owner_wants_process_keys(const struct tt_owner_query *q);
 /* Records that key for pid (after pid's first successful claim).
  * Returns 0 or -ENOMEM. */
 int tt_owner_process_key(struct tt_owner_query *q, uint32_t pid, uint64_t key);
+/* The table the query's rows belong to (TT_PROTO_*, TT_TABLE_*). */
+unsigned tt_owner_proto(const struct tt_owner_query *q);
+unsigned tt_owner_table(const struct tt_owner_query *q);
+
+/* A head start on the owner scan, begun before tt_backend_collect() by a
+ * call that will want owners (the Linux BPF iterator, read on a helper
+ * thread while the dump runs); NULL when the backend has none. */
+struct tt_owner_prefetch;
+/* The head start passed to tt_snapshot_resolve_owners(), or NULL. */
+struct tt_owner_prefetch *tt_owner_prefetched(const struct tt_owner_query *q);
 
 /* ---- Provided by each backend. */
 int tt_backend_collect(const struct tt_request *req, struct tt_collector *col);
+/* Fills the query's owners; uses tt_owner_prefetched(q) when there is one. */
 int tt_backend_owners(struct tt_owner_query *q);
+/* Begins a head start for a call of req that will resolve owners (with
+ * process keys when want_keys) for at most rows rows, the caller's buffer
+ * being that large.  Sets *out (NULL: none, the scan runs as usual) and
+ * returns 0 or -ENOMEM.  Every head start is ended by
+ * tt_backend_owners_drop(), used or not; NULL is accepted there. */
+int tt_backend_owners_prefetch(const struct tt_request *req, bool want_keys, size_t rows,
+			       struct tt_owner_prefetch **out);
+void tt_backend_owners_drop(struct tt_owner_prefetch *pre);
 
 /* The executable a process runs (GetOwnerModuleFrom*Entry). */
 struct tt_image {

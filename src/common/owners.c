@@ -18,6 +18,7 @@ struct tt_owner_query {
 	size_t pending;
 	bool want_keys;
 	size_t keys_cap;
+	struct tt_owner_prefetch *pre;
 };
 
 static size_t slot_of(const struct tt_owner_query *q, uint32_t key)
@@ -49,6 +50,21 @@ bool tt_owner_claim(struct tt_owner_query *q, uint32_t key, uint32_t pid)
 		}
 	}
 	return false;
+}
+
+unsigned tt_owner_proto(const struct tt_owner_query *q)
+{
+	return q->snap->proto;
+}
+
+unsigned tt_owner_table(const struct tt_owner_query *q)
+{
+	return q->snap->table;
+}
+
+struct tt_owner_prefetch *tt_owner_prefetched(const struct tt_owner_query *q)
+{
+	return q->pre;
 }
 
 bool tt_owner_wants_process_keys(const struct tt_owner_query *q)
@@ -85,7 +101,8 @@ uint64_t tt_snapshot_process_key(const struct tt_snapshot *s, uint32_t pid)
 	return lo < s->nkeys && s->keys[lo].pid == pid ? s->keys[lo].key : 0;
 }
 
-int tt_snapshot_resolve_owners(struct tt_snapshot *s, bool want_keys)
+int tt_snapshot_resolve_owners(struct tt_snapshot *s, bool want_keys,
+			       struct tt_owner_prefetch *pre)
 {
 	size_t want = 0;
 	for (size_t i = 0; i < s->n; i++)
@@ -93,7 +110,9 @@ int tt_snapshot_resolve_owners(struct tt_snapshot *s, bool want_keys)
 	if (want == 0)
 		return 0;
 
-	struct tt_owner_query q = { .snap = s, .bits = 1, .pending = want, .want_keys = want_keys };
+	struct tt_owner_query q = {
+		.snap = s, .bits = 1, .pending = want, .want_keys = want_keys, .pre = pre
+	};
 	/* At most half full, so probe chains stay short. */
 	while (((size_t)1 << q.bits) < 2 * want)
 		q.bits++;

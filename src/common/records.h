@@ -61,6 +61,7 @@ struct tt_proc_key {
 #define TT_CHUNK_RECS ((size_t)1 << TT_CHUNK_SHIFT)
 
 struct rec_ops;
+struct tt_owner_prefetch;
 
 /* The records of one call. */
 struct tt_snapshot {
@@ -91,7 +92,8 @@ int tt_snapshot_each(const struct tt_snapshot *s, void (*fn)(const void *rec, vo
 		     void *arg);
 /* Fills the owner of every row through the backend's owner scan, and with
  * want_keys the owners' process keys too. */
-int tt_snapshot_resolve_owners(struct tt_snapshot *s, bool want_keys);
+int tt_snapshot_resolve_owners(struct tt_snapshot *s, bool want_keys,
+			       struct tt_owner_prefetch *pre);
 /* The process key recorded for pid, 0 if none. */
 uint64_t tt_snapshot_process_key(const struct tt_snapshot *s, uint32_t pid);
 void tt_snapshot_free(struct tt_snapshot *s);

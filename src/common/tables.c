@@ -340,10 +340,19 @@ DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, UL
 	 * backends that read owners while collecting need not read them. */
 	bool can_fill = table && *size >= lay->header + lay->row_size;
 	struct tt_request req = { lay->proto, lay->table, states, lay->owners && can_fill };
+	/* A call that will look up owners lets the backend start on them
+	 * while the snapshot is taken. */
+	struct tt_owner_prefetch *pre = NULL;
+	int err = req.owners ? tt_backend_owners_prefetch(&req, lay->module,
+							  (*size - lay->header) / lay->row_size, &pre)
+			     : 0;
 	struct tt_snapshot snap;
-	int err = tt_snapshot_take(&snap, &req);
-	if (err)
+	if (!err)
+		err = tt_snapshot_take(&snap, &req);
+	if (err) {
+		tt_backend_owners_drop(pre);
 		return tt_win32_error(err);
+	}
 
 	uint64_t need = lay->header + (uint64_t)snap.rows * lay->row_size;
 	DWORD ret = NO_ERROR;
@@ -353,9 +362,13 @@ DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, UL
 		/* Nothing is written to the table, and no owner is looked up. */
 		*size = (ULONG)need;
 		ret = ERROR_INSUFFICIENT_BUFFER;
-	} else if (lay->owners && (err = tt_snapshot_resolve_owners(&snap, lay->module)) != 0) {
+	} else if (lay->owners && (err = tt_snapshot_resolve_owners(&snap, lay->module, pre)) != 0) {
 		ret = tt_win32_error(err);
-	} else {
+	}
+	/* The head start ends before the rows are written: what it holds is
+	 * not kept past the owner lookup. */
+	tt_backend_owners_drop(pre);
+	if (ret == NO_ERROR) {
 		/* The merge allocates before it writes the first row, so a
 		 * failure leaves the caller's buffer untouched. */
 		unsigned char *base = table;

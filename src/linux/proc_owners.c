@@ -156,6 +156,17 @@ static bool visit_pid(const char *name, unsigned type, void *arg)
 	return ps->err == 0 && tt_owner_pending(ps->q) > 0;
 }
 
+int tt_backend_owners_prefetch(const struct tt_request *req, bool want_keys, size_t rows,
+			       struct tt_owner_prefetch **out)
+{
+	return tt_bpf_owners_prefetch(req->proto, req->table, want_keys, rows, out);
+}
+
+void tt_backend_owners_drop(struct tt_owner_prefetch *pre)
+{
+	tt_bpf_owners_drop(pre);
+}
+
 int tt_backend_owners(struct tt_owner_query *q)
 {
 	int by_bpf = tt_bpf_owners(q); /* 1: the iterator cannot answer */

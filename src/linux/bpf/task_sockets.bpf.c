@@ -9,12 +9,18 @@
  * the leader's table), no kernel threads, sockfs inodes only (what
  * /proc/<pid>/fd shows as "socket:[inode]"; an O_PATH descriptor of a unix
  * socket's path is S_IFSOCK too, but is no socket), inodes that fit 32 bits.
+ * Only TCP and UDP sockets of the reader's network namespace are written,
+ * with the tables they can be rows of: a socket of another namespace, or of
+ * another protocol, is in no table the caller's dump builds, so leaving it
+ * out changes no owner, and keeps what a caller reads ahead of its dump
+ * (bpf_owners.c) in proportion to its table.
  * Built CO-RE against the running kernel's BTF (vmlinux.h is generated at
  * build time, never committed).  No maps and no globals: nothing is shared.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 
 #include "task_sockets.h"
 
@@ -24,8 +30,36 @@
 #define TT_S_IFSOCK 0140000
 #define TT_SOCKFS_MAGIC 0x534F434B
 #define TT_MAX_PID_NS_LEVEL 32
+#define TT_AF_INET 2
+#define TT_AF_INET6 10
+#define TT_IPPROTO_TCP 6
+#define TT_IPPROTO_UDP 17
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* The tables of TT_TASK_* that sk, a socket of the reader's network
+ * namespace, can be a row of; 0 for any other socket. */
+static __always_inline __u32 tables_of(struct sock *sk, struct task_struct *me)
+{
+	if (BPF_CORE_READ(sk, __sk_common.skc_net.net) != BPF_CORE_READ(me, nsproxy, net_ns))
+		return 0;
+	__u16 protocol = BPF_CORE_READ(sk, sk_protocol);
+	__u32 v4 = protocol == TT_IPPROTO_TCP ? TT_TASK_TCP4 : protocol == TT_IPPROTO_UDP ? TT_TASK_UDP4 : 0;
+	if (!v4)
+		return 0;
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family == TT_AF_INET)
+		return v4;
+	if (family != TT_AF_INET6)
+		return 0;
+	__u32 a[4];
+	if (bpf_probe_read_kernel(a, sizeof(a), &sk->__sk_common.skc_v6_rcv_saddr) != 0)
+		return 0;
+	/* v4 << 1 is the IPv6 bit of the same protocol.  The IPv4 bit also on
+	 * ::ffff:0:0/96 and on :: (a dual-stack socket, or one not bound yet). */
+	bool v4_too = a[0] == 0 && a[1] == 0 && (a[2] == 0 ? a[3] == 0 : a[2] == bpf_htonl(0xffff));
+	return (v4 << 1) | (v4_too ? v4 : 0);
+}
 
 /* The upid of p at namespace level `level` (p->numbers[level]). */
 static __always_inline int upid_at(struct pid *p, unsigned int level, struct upid *out)
@@ -58,11 +92,17 @@ int tt_task_sockets(struct bpf_iter__task_file *ctx)
 	unsigned long ino = BPF_CORE_READ(inode, i_ino);
 	if (ino == 0 || ino > 0xffffffffUL)
 		return 0; /* /proc's "socket:[inode]" parser refuses these too */
+	/* A sockfs file's private data is its struct socket. */
+	struct socket *sock = (struct socket *)BPF_CORE_READ(file, private_data);
+	struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	struct task_struct *me = bpf_get_current_task_btf();
+	__u32 tables = sk ? tables_of(sk, me) : 0;
+	if (!tables)
+		return 0;
 
 	/* The reader's pid namespace: the iterator visits only tasks in it,
 	 * but the PID must be the one in that namespace, and a task that is
 	 * not in it (racing with setns, say) gives nothing. */
-	struct task_struct *me = bpf_get_current_task_btf();
 	struct pid *mine = BPF_CORE_READ(me, thread_pid);
 	unsigned int level = BPF_CORE_READ(mine, level);
 	struct upid my_ns, its;
@@ -78,6 +118,7 @@ int tt_task_sockets(struct bpf_iter__task_file *ctx)
 		.pid = (__u32)its.nr,
 		.fd = ctx->fd,
 		.inode = (__u32)ino,
+		.tables = tables,
 	};
 	bpf_seq_write(ctx->meta->seq, &rec, sizeof(rec));
 	return 0;
