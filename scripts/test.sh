@@ -2,7 +2,7 @@
 # test.sh - builds and runs every test, installing what is missing first:
 #   plain      all suites (unit, integration, build checks)
 #   asan       all suites under AddressSanitizer + UndefinedBehaviorSanitizer
-#   tsan       the threaded suites (threads, front end, 10 s soak) under
+#   tsan       the threaded suites (threads, front end, 10 s soak, BPF owners) under
 #              ThreadSanitizer (clang)
 #   valgrind   the unit and integration suites under valgrind memcheck
 #   libbsd     the library built with libbsd-overlay forced on, unit suites
@@ -78,7 +78,7 @@ tsan() {
 	fi
 	ninja -C build-tsan >/dev/null &&
 		TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-		meson test -C build-tsan --print-errorlogs threads frontend soak-short
+		meson test -C build-tsan --print-errorlogs threads frontend soak-short bpf_owners
 }
 
 memcheck() {

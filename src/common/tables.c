@@ -364,11 +364,11 @@ DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, UL
 		ret = ERROR_INSUFFICIENT_BUFFER;
 	} else if (lay->owners && (err = tt_snapshot_resolve_owners(&snap, lay->module, pre)) != 0) {
 		ret = tt_win32_error(err);
-	}
-	/* The head start ends before the rows are written: what it holds is
-	 * not kept past the owner lookup. */
-	tt_backend_owners_drop(pre);
-	if (ret == NO_ERROR) {
+	} else {
+		/* The head start ends before the rows are written: what it
+		 * holds is not kept past the owner lookup. */
+		tt_backend_owners_drop(pre);
+		pre = NULL;
 		/* The merge allocates before it writes the first row, so a
 		 * failure leaves the caller's buffer untouched. */
 		unsigned char *base = table;
@@ -383,6 +383,7 @@ DWORD tt_table_get(const struct tt_layout *lay, unsigned states, void *table, UL
 			*size = (ULONG)need;
 		}
 	}
+	tt_backend_owners_drop(pre);
 	tt_snapshot_free(&snap);
 	return ret;
 }
