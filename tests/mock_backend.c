@@ -41,13 +41,16 @@ int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 }
 
 /* Claims are offered in the order given; an owning process's key is
- * TT_MOCK_KEY(pid), recorded once (claims must list PIDs in ascending
- * order, as a real scan does). */
+ * TT_MOCK_KEY(pid), recorded at its first claim of a run of its PID (a
+ * PID listed again later, or a lower one, is recorded again, as a scan
+ * that finishes another's does). */
 int tt_backend_owners(struct tt_owner_query *q)
 {
 	tt_mock.owner_calls++;
-	if (tt_owner_prefetched(q) && tt_owner_prefetched(q) == (void *)&tt_mock)
+	if (tt_owner_prefetched(q) && tt_owner_prefetched(q) == (void *)&tt_mock) {
 		tt_mock.owners_saw_prefetch++;
+		tt_mock.drops_before_owners += tt_mock.drops;
+	}
 	uint32_t last_keyed = 0;
 	for (size_t i = 0; i < tt_mock.nclaims && tt_owner_pending(q) > 0; i++) {
 		tt_mock.claims_made++;

@@ -51,6 +51,7 @@ struct tt_mock {
 	int collect_calls, owner_calls, image_calls, destroy_calls, info_calls;
 	int prefetches, drops; /* head starts begun, ended (NULL included) */
 	int owners_saw_prefetch; /* owner calls that were given the head start */
+	int drops_before_owners; /* head starts ended before the owner call */
 	size_t prefetch_rows; /* the rows of the last head start */
 	bool prefetch_keys;
 	size_t claims_made;

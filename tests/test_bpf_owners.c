@@ -131,7 +131,13 @@ static void spawn(int kind)
 
 /* ---- The fixture: every kind of row, and the holders. */
 
-static int fds[64];
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+static int fds[96];
+static bool have_mptcp; /* the fixture has an MPTCP listener and connection */
+static struct tt_ep mptcp_ep, mptcp_client;
 static int nfds;
 static struct tt_ep syn_local, syn_remote, tw_local, tw_remote, shared_ep;
 
@@ -183,6 +189,31 @@ static void sockets(void)
 	for (int i = 0; i < 2; i++, nfds += 3)
 		tt_udp_shape(&u6, &fds[nfds]);
 	fds[nfds++] = tt_udp_bind(&udual, 0);
+
+	/* MPTCP, where the kernel has it: its subflows are TCP rows that
+	 * carry the MPTCP socket's inode (the socket file's protocol is
+	 * IPPROTO_MPTCP, not TCP). */
+	int m = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+	have_mptcp = m >= 0;
+	if (have_mptcp) {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t len = sizeof(a);
+		ck_assert_int_eq(bind(m, (struct sockaddr *)&a, sizeof(a)), 0);
+		ck_assert_int_eq(listen(m, 4), 0);
+		ck_assert_int_eq(getsockname(m, (struct sockaddr *)&a, &len), 0);
+		fds[nfds++] = m;
+		mptcp_ep = tt_ep4("127.0.0.1", ntohs(a.sin_port));
+		int mc = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+		ck_assert_int_ge(mc, 0);
+		ck_assert_int_eq(connect(mc, (struct sockaddr *)&a, sizeof(a)), 0);
+		fds[nfds++] = mc;
+		mptcp_client = tt_local_of(mc);
+		int ms = accept(m, NULL, NULL);
+		ck_assert_int_ge(ms, 0);
+		fds[nfds++] = ms;
+	}
+	ck_assert_int_le(nfds, (int)(sizeof(fds) / sizeof(fds[0])));
 
 	ck_assert_int_eq(pipe(release), 0);
 	for (int k = 0; k < HOLDERS; k++)
@@ -312,6 +343,20 @@ START_TEST(bpf_owner_rules)
 	ck_assert_ptr_nonnull(row);
 	ck_assert_uint_eq(row->dwState, MIB_TCP_STATE_SYN_RCVD);
 	ck_assert_uint_eq(row->dwOwningPid, 0);
+	/* MPTCP: the listener's and both ends' subflows, owned by us. */
+	if (have_mptcp) {
+		row = tt_find_tcp2(t, &mptcp_ep, &tt_none4);
+		ck_assert_msg(row != NULL, "the MPTCP listener's row is missing");
+		ck_assert_uint_eq(row->dwOwningPid, (DWORD)getpid());
+		row = tt_find_tcp2(t, &mptcp_client, &mptcp_ep);
+		ck_assert_msg(row != NULL, "the MPTCP connection's row is missing");
+		ck_assert_uint_eq(row->dwOwningPid, (DWORD)getpid());
+		row = tt_find_tcp2(t, &mptcp_ep, &mptcp_client);
+		ck_assert_msg(row != NULL, "the MPTCP connection's accepted row is missing");
+		ck_assert_uint_eq(row->dwOwningPid, (DWORD)getpid());
+	} else {
+		fprintf(stderr, "# bpf_owner_rules: no MPTCP in this kernel: its rows not checked\n");
+	}
 	free(t);
 }
 END_TEST
@@ -371,7 +416,9 @@ END_TEST
  * of 0 words it keeps nothing, then it stops inside a marker's room, after
  * a process, inside one, ... up to keeping everything; the call reads on
  * from the very record the helper left.  Every table equals the scan's,
- * keys included.  _i picks the table. */
+ * keys included.  _i picks the table.  The helper walks before the dump
+ * here (tt_bpf_owners_test_sync), so that where it stops depends on the
+ * bound only: in a call it also stops when the dump is over. */
 START_TEST(bpf_head_start_stops_anywhere)
 {
 	static const char *const fns[] = { "GetTcpTable2",
@@ -380,6 +427,7 @@ START_TEST(bpf_head_start_stops_anywhere)
 	const struct table_fn *f = fn_named(fns[_i]);
 	ULONG psize, bsize;
 	unsigned char *p = fetch_by("proc", f, &psize);
+	tt_bpf_owners_test_sync(true);
 	unsigned long ahead = tt_bpf_owners_prefetched();
 	free(fetch_by("bpf", f, &bsize));
 	ck_assert_uint_eq(tt_bpf_owners_prefetched(), ahead + 1);
@@ -406,6 +454,7 @@ START_TEST(bpf_head_start_stops_anywhere)
 			      f->name, cap);
 		free(b);
 	}
+	tt_bpf_owners_test_sync(false);
 	free(p);
 }
 END_TEST
@@ -448,6 +497,7 @@ START_TEST(bpf_unused_head_start_is_ended)
 	free(fetch_by("bpf", f, &size));
 	int threads = threads_down_to(1); /* more under a sanitizer */
 	int fds_before = tt_count_fds();
+	unsigned long helpers = tt_bpf_owners_helpers();
 	setenv("TCPTABLE_OWNERS", "bpf", 1);
 	for (int round = 0; round < 20; round++) {
 		/* Room for one row: owners are wanted, the table has more. */
@@ -459,10 +509,55 @@ START_TEST(bpf_unused_head_start_is_ended)
 		ck_assert_int_eq(tt_count_fds(), fds_before);
 	}
 	unsetenv("TCPTABLE_OWNERS");
+	ck_assert_uint_eq(tt_bpf_owners_helpers(), helpers + 20); /* every call began one */
 	/* And a used one ends too. */
 	ck_assert_int_eq(compare_read_as(f, BY_HELPER), 0);
 	ck_assert_int_eq(threads_down_to(threads), threads);
 	ck_assert_int_eq(tt_count_fds(), fds_before);
+}
+END_TEST
+
+/* A listener the calling process opens when the call's dump opens its
+ * netlink socket: after the helper (made to finish first) read this
+ * process's descriptors, before the dump lists sockets. */
+static struct tt_ep late_ep;
+static int late_fd = -1;
+
+static int open_late_listener(int domain, int type, int protocol)
+{
+	if (domain == AF_NETLINK && late_fd < 0) {
+		late_ep = tt_ep4("127.0.0.1", 0);
+		late_fd = tt_listen(&late_ep, -1);
+	}
+	return socket(domain, type, protocol);
+}
+
+/* A socket its process opened after the helper had passed that process,
+ * yet in the dump, has its owner: a second walk over the processes the
+ * helper read, as a walk after the dump would give. */
+START_TEST(bpf_socket_opened_during_the_dump_has_its_owner)
+{
+	const struct table_fn *f = fn_named("GetTcpTable2");
+	ULONG size;
+	free(fetch_by("bpf", f, &size)); /* loads */
+	size = 65536;
+	unsigned char *buf = malloc(size);
+	unsigned long ahead = tt_bpf_owners_prefetched(), second = tt_bpf_owners_second_walks();
+	tt_bpf_owners_test_sync(true);
+	tt_hooks.socket = open_late_listener;
+	ULONG err = f->call(buf, &size, TRUE);
+	tt_hooks.socket = NULL;
+	tt_bpf_owners_test_sync(false);
+	ck_assert_uint_eq(err, NO_ERROR);
+	ck_assert_int_ge(late_fd, 0);
+	ck_assert_uint_eq(tt_bpf_owners_prefetched(), ahead + 1);
+	const MIB_TCPROW2 *row = tt_find_tcp2((PMIB_TCPTABLE2)buf, &late_ep, &tt_none4);
+	ck_assert_msg(row != NULL, "the listener opened during the dump is not in the table");
+	ck_assert_uint_eq(row->dwOwningPid, (DWORD)getpid());
+	ck_assert_uint_eq(tt_bpf_owners_second_walks(), second + 1);
+	free(buf);
+	close(late_fd);
+	late_fd = -1;
 }
 END_TEST
 
@@ -540,6 +635,7 @@ START_TEST(bpf_allocation_failures)
 	unsigned char *b = malloc(psize + 4096);
 	free(fetch_by("bpf", f, &(ULONG){ 0 })); /* loaded, and a helper has run */
 	int threads = threads_down_to(1), failed = 0;
+	unsigned long helpers = tt_bpf_owners_helpers();
 	setenv("TCPTABLE_OWNERS", "bpf", 1);
 	for (long at = 1; at < 200; at++) {
 		tt_hooks_reset();
@@ -561,6 +657,7 @@ START_TEST(bpf_allocation_failures)
 	}
 	unsetenv("TCPTABLE_OWNERS");
 	ck_assert_int_ge(failed, 4);
+	ck_assert_uint_gt(tt_bpf_owners_helpers(), helpers); /* the failures met helpers */
 	free(p);
 	free(b);
 }
@@ -741,6 +838,7 @@ int main(void)
 	tcase_add_loop_test(tc, bpf_tables_equal_proc, 0, (int)table_fn_count);
 	tcase_add_loop_test(tc, bpf_head_start_stops_anywhere, 0, 3);
 	tcase_add_test(tc, bpf_unused_head_start_is_ended);
+	tcase_add_test(tc, bpf_socket_opened_during_the_dump_has_its_owner);
 	tcase_add_test(tc, bpf_helper_takes_no_signals);
 	tcase_add_test(tc, bpf_allocation_failures);
 	tcase_add_test(tc, bpf_owner_rules);

@@ -940,6 +940,7 @@ START_TEST(owner_head_start_is_always_ended)
 	ck_assert_uint_eq(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE), NO_ERROR);
 	ck_assert_int_eq(tt_mock.prefetches, 1);
 	ck_assert_int_eq(tt_mock.owners_saw_prefetch, 1);
+	ck_assert_int_eq(tt_mock.drops_before_owners, 0); /* ended after its use */
 	ck_assert_int_eq(tt_mock.drops, 1);
 	ck_assert_uint_eq(tt_mock.prefetch_rows, 5); /* the rows the buffer holds */
 	ck_assert(!tt_mock.prefetch_keys);
@@ -1009,6 +1010,38 @@ START_TEST(owner_head_start_is_always_ended)
 	size = sizeof(buf);
 	ck_assert_uint_eq(GetTcpTable2((PMIB_TCPTABLE2)buf, &size, TRUE), ERROR_NOT_ENOUGH_MEMORY);
 	ck_assert_int_eq(tt_mock.collect_calls, 0);
+}
+END_TEST
+
+/* A scan that finishes another's (a second walk of the iterator, the /proc
+ * scan after a failed one) records process keys from the lowest PID again:
+ * out of order, or twice.  Every row still gets its owner's key. */
+START_TEST(process_keys_recorded_out_of_order)
+{
+	struct tt_conn c[] = {
+		conn4("127.0.0.1", 1, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 100, 1),
+		conn4("127.0.0.1", 2, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 101, 2),
+		conn4("127.0.0.1", 3, "0.0.0.0", 0, MIB_TCP_STATE_LISTEN, 102, 3),
+	};
+	serve(c, 3);
+	const struct tt_mock_claim claims[] = { { 100, 30 }, { 101, 20 }, { 102, 30 } };
+	tt_mock.claims = claims;
+	tt_mock.nclaims = 3;
+	unsigned char buf[4096];
+	ULONG size = sizeof(buf);
+	ck_assert_uint_eq(GetExtendedTcpTable(buf, &size, TRUE, AF_INET, TCP_TABLE_OWNER_MODULE_ALL, 0),
+			  NO_ERROR);
+	DWORD n;
+	memcpy(&n, buf, sizeof(n));
+	ck_assert_uint_eq(n, 3);
+	for (DWORD i = 0; i < n; i++) {
+		MIB_TCPROW_OWNER_MODULE r;
+		memcpy(&r, buf + offsetof(MIB_TCPTABLE_OWNER_MODULE, table) + i * sizeof(r), sizeof(r));
+		ck_assert_uint_eq(r.dwOwningPid, i == 1 ? 20 : 30);
+		ck_assert_msg(r.OwningModuleInfo[1] == TT_MOCK_KEY(r.dwOwningPid),
+			      "row %u: the key of PID %u was not found", (unsigned)i,
+			      (unsigned)r.dwOwningPid);
+	}
 }
 END_TEST
 
@@ -1127,6 +1160,7 @@ int main(void)
 	tcase_add_test(tc, owners_first_claim_wins_and_scan_stops_early);
 	tcase_add_test(tc, owner_scan_only_when_rows_are_returned);
 	tcase_add_test(tc, owner_head_start_is_always_ended);
+	tcase_add_test(tc, process_keys_recorded_out_of_order);
 	tcase_add_test(tc, backend_errors_map_to_win32_codes);
 	tcase_add_test(tc, each_allocation_failure_is_reported);
 	tcase_add_test(tc, restarted_dump_keeps_only_the_last_attempt);

@@ -10,6 +10,10 @@
 #include "backend.h"
 #include "records.h"
 #include "seam.h"
+#include "sort.h"
+
+#define KEY_LESS(a, b) ((a)->pid < (b)->pid || ((a)->pid == (b)->pid && (a)->key < (b)->key))
+TT_SORT_DEFINE(sort_keys, struct tt_proc_key, KEY_LESS)
 
 struct tt_owner_query {
 	struct tt_snapshot *snap;
@@ -89,7 +93,7 @@ int tt_owner_process_key(struct tt_owner_query *q, uint32_t pid, uint64_t key)
 
 uint64_t tt_snapshot_process_key(const struct tt_snapshot *s, uint32_t pid)
 {
-	/* Recorded in scan order, which is ascending PID order. */
+	/* Sorted by PID once the scan is over. */
 	size_t lo = 0, hi = s->nkeys;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -131,5 +135,14 @@ int tt_snapshot_resolve_owners(struct tt_snapshot *s, bool want_keys,
 	}
 	int err = tt_backend_owners(&q);
 	free(q.slots);
+	/* Scans record keys in PID order, but a scan that finishes another's
+	 * work (the /proc scan after a failed iterator, a second pass over
+	 * the iterator) starts over from the lowest PID: one PID, one key. */
+	sort_keys(s->keys, s->nkeys);
+	size_t kept = 0;
+	for (size_t i = 0; i < s->nkeys; i++)
+		if (kept == 0 || s->keys[i].pid != s->keys[kept - 1].pid)
+			s->keys[kept++] = s->keys[i];
+	s->nkeys = kept;
 	return err;
 }

@@ -26,14 +26,20 @@
  * thread that reads the iterator while the caller dumps: the thread keeps,
  * per process that passed the read-back, the inodes of the sockets that can
  * be rows of the call's table (a stream of 32-bit words: a marker, then
- * inodes).  After the dump the caller claims them in that order, which is
- * PID order, so the first claim is still the lowest holder.  What the
- * thread may keep is bounded by the rows the caller's buffer holds (2 words
- * a row, plus 64 KiB); once there, it stops where it is, and the caller
- * reads the rest of the iterator itself, claiming as it reads, from exactly
- * that record on.  Only when the program is already loaded and the process
- * may run on two CPUs; the thread runs with every signal blocked, is joined
- * before the call returns, and shares nothing with other calls.
+ * inodes).  When the dump is over the thread stops, and the caller claims
+ * what it kept in that order, which is PID order, so the first claim is
+ * still the lowest holder; then it reads the rest of the iterator itself,
+ * claiming as it reads, from exactly the record the thread left, until
+ * every row has its owner.  What the thread may keep is bounded by the rows
+ * the caller's buffer holds (2 words a row, plus 64 KiB); there it stops
+ * too.  A socket opened while the dump ran, by a process the thread had
+ * already read, is in the dump but not in what the thread kept: so when a
+ * row still waits at the end, a second walk goes over the processes the
+ * thread read (claiming only rows still waiting), and the call gives what
+ * a walk after the dump gives.  Only when the program is already loaded
+ * and the process may run on two CPUs; the thread runs with every signal
+ * blocked, is joined before the call returns, and shares nothing with
+ * other calls.
  *
  * The program is loaded once per process, on first use (pthread_once), and
  * kept: the object and the iterator link are the only global state.  Any
@@ -98,7 +104,8 @@ static atomic_int load_state = NOT_TRIED;
 static struct bpf_object *obj;
 static struct bpf_link *iter_link;
 #ifdef TT_TESTING
-static atomic_ulong answered, prefetched, continued;
+static atomic_ulong answered, prefetched, continued, second_walks, helpers;
+static atomic_bool sync_helper;
 static atomic_bool no_prefetch;
 static atomic_size_t test_cap_words, last_kept;
 #endif
@@ -205,6 +212,7 @@ struct walk {
 	struct tt_owner_query *q;
 	struct kept *keep;
 	const atomic_bool *stop;
+	uint32_t limit; /* the walk ends at a record of a higher PID */
 	/* The process whose records are being read. */
 	uint32_t pid; /* 0: none yet */
 	int pdir; /* its /proc/<pid>, -1 when it is gone */
@@ -216,7 +224,7 @@ struct walk {
 
 struct tt_owner_prefetch {
 	pthread_t thread;
-	bool running; /* started and not joined yet */
+	bool started, joined;
 	atomic_bool stop;
 	int status; /* the thread's walk: WALK_* or -ENOMEM */
 	struct walk w;
@@ -356,6 +364,8 @@ static int walk(struct walk *w, struct reader *rd)
 			memcpy(&r, rd->buf + at, sizeof(r));
 			if (r.pid < w->pid)
 				ret = WALK_FAILED; /* never, from find_ge_pid */
+			else if (r.pid > w->limit)
+				ret = WALK_END;
 			else if ((ret = visit(w, &r)) == WALK_ON)
 				at += REC_BYTES;
 		}
@@ -366,7 +376,9 @@ static int walk(struct walk *w, struct reader *rd)
 		if (w->q && tt_owner_pending(w->q) == 0)
 			return WALK_END;
 		ssize_t n = tt_sys_read(rd->fd, rd->buf + rd->have, READ_BYTES - rd->have);
-		if (n < 0 && errno == EINTR)
+		/* EAGAIN: the kernel visited a million files without a record
+		 * and yields; the next read goes on from there. */
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0 || (n == 0 && rd->have != 0))
 			return WALK_FAILED;
@@ -413,18 +425,56 @@ static int key_from_mark(struct tt_owner_query *q, const uint32_t *m, bool owns)
 	return tt_owner_process_key(q, m[1], m[3] | (uint64_t)m[4] << 32);
 }
 
-/* The caller's side of a head start: claims what the thread kept, in its
- * order, then reads the rest of the iterator if the thread stopped early. */
+/* A walk of a new instance of the iterator, claiming into q, up to the
+ * processes of PID limit: WALK_END, WALK_FAILED or -ENOMEM. */
+static int walk_iterator(struct tt_owner_query *q, int proc, uint32_t limit)
+{
+	struct walk w = { .proc = proc,
+			  .want = want_bits(tt_owner_proto(q), tt_owner_table(q)),
+			  .q = q,
+			  .limit = limit,
+			  .pdir = -1 };
+	struct reader rd = { .fd = bpf_iter_create(bpf_link__fd(iter_link)) };
+	int ret = rd.fd < 0 ? WALK_FAILED : (rd.buf = tt_malloc(READ_BYTES)) ? walk(&w, &rd) : -ENOMEM;
+	int err = end_process(&w);
+	free(rd.buf);
+	if (rd.fd >= 0)
+		close(rd.fd);
+	return err ? err : ret;
+}
+
+/* Joins the helper (once), which stops at its next record when asked to.
+ * Never a cancellation point of the caller's: the helper would outlive it. */
+static void join(struct tt_owner_prefetch *p, bool stop)
+{
+	if (!p->started || p->joined)
+		return;
+	if (stop)
+		atomic_store(&p->stop, true);
+	int state;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &state);
+	pthread_join(p->thread, NULL);
+	pthread_setcancelstate(state, NULL);
+	p->joined = true;
+}
+
+/* The caller's side of a head start, once its dump is over: the helper
+ * stops (what it has not read, the call reads itself, claiming as it goes
+ * and stopping once every row has its owner); what it kept is claimed in
+ * its order; then, if a row still waits, a second walk over the processes
+ * the helper read: a socket opened after the helper had passed its
+ * process, yet in the dump, has its owner too, as with a walk after the
+ * dump. */
 static int from_prefetch(struct tt_owner_query *q, struct tt_owner_prefetch *p)
 {
-	pthread_join(p->thread, NULL);
-	p->running = false;
+	join(p, true);
 	int ret = p->status;
 	if (ret < 0)
 		return ret;
 #ifdef TT_TESTING
 	atomic_store(&last_kept, p->keep.n);
 #endif
+	uint32_t helper_read = ret == WALK_MORE ? p->w.pid : UINT32_MAX;
 	const uint32_t *w = p->keep.w, *mark = NULL;
 	uint32_t pid = 0;
 	bool owns = false;
@@ -461,13 +511,19 @@ static int from_prefetch(struct tt_owner_query *q, struct tt_owner_prefetch *p)
 		if (err)
 			return err;
 	}
+	if (ret == WALK_END && tt_owner_pending(q) > 0 && helper_read > 0) {
+#ifdef TT_TESTING
+		atomic_fetch_add(&second_walks, 1);
+#endif
+		ret = walk_iterator(q, p->w.proc, helper_read);
+	}
 	return answer(ret, true);
 }
 
 int tt_bpf_owners(struct tt_owner_query *q)
 {
 	struct tt_owner_prefetch *p = tt_owner_prefetched(q);
-	if (p && p->running)
+	if (p && p->started)
 		return from_prefetch(q, p);
 
 	const char *mode = getenv("TCPTABLE_OWNERS");
@@ -478,22 +534,9 @@ int tt_bpf_owners(struct tt_owner_query *q)
 	int proc = tt_sys_openat(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (proc < 0)
 		return out_of_files(errno) ? -ENOMEM : 1;
-	if (!proc_is_ours(proc)) {
-		close(proc);
-		return 1;
-	}
-	struct walk w = { .proc = proc,
-			  .want = want_bits(tt_owner_proto(q), tt_owner_table(q)),
-			  .q = q,
-			  .pdir = -1 };
-	struct reader rd = { .fd = bpf_iter_create(bpf_link__fd(iter_link)) };
-	int ret = rd.fd < 0 ? WALK_FAILED : (rd.buf = tt_malloc(READ_BYTES)) ? walk(&w, &rd) : -ENOMEM;
-	int err = end_process(&w);
-	free(rd.buf);
-	if (rd.fd >= 0)
-		close(rd.fd);
+	int ret = proc_is_ours(proc) ? walk_iterator(q, proc, UINT32_MAX) : WALK_FAILED;
 	close(proc);
-	return answer(err ? err : ret, false);
+	return answer(ret, false);
 }
 
 /* ---- The head start. */
@@ -529,10 +572,7 @@ void tt_bpf_owners_drop(struct tt_owner_prefetch *p)
 {
 	if (!p)
 		return;
-	if (p->running) {
-		atomic_store(&p->stop, true);
-		pthread_join(p->thread, NULL);
-	}
+	join(p, true);
 	if (p->w.pdir >= 0)
 		close(p->w.pdir);
 	if (p->w.proc >= 0)
@@ -600,6 +640,7 @@ int tt_bpf_owners_prefetch(unsigned proto, unsigned table, bool want_keys, size_
 	p->w.want_keys = want_keys;
 	p->w.keep = &p->keep;
 	p->w.stop = &p->stop;
+	p->w.limit = UINT32_MAX;
 	p->keep.max = rows < (KEEP_MAX_WORDS - KEEP_MIN_WORDS) / 2 ? KEEP_MIN_WORDS + 2 * rows
 								: KEEP_MAX_WORDS;
 #ifdef TT_TESTING
@@ -610,7 +651,12 @@ int tt_bpf_owners_prefetch(unsigned proto, unsigned table, bool want_keys, size_
 		tt_bpf_owners_drop(p);
 		return 0;
 	}
-	p->running = true;
+	p->started = true;
+#ifdef TT_TESTING
+	atomic_fetch_add(&helpers, 1);
+	if (atomic_load(&sync_helper))
+		join(p, false); /* the helper's walk is over before the dump */
+#endif
 	*out = p;
 	return 0;
 }
@@ -624,6 +670,21 @@ unsigned long tt_bpf_owners_answered(void)
 unsigned long tt_bpf_owners_prefetched(void)
 {
 	return atomic_load(&prefetched);
+}
+
+unsigned long tt_bpf_owners_helpers(void)
+{
+	return atomic_load(&helpers);
+}
+
+unsigned long tt_bpf_owners_second_walks(void)
+{
+	return atomic_load(&second_walks);
+}
+
+void tt_bpf_owners_test_sync(bool on)
+{
+	atomic_store(&sync_helper, on);
 }
 
 size_t tt_bpf_owners_last_kept(void)

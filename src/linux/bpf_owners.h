@@ -37,6 +37,13 @@ unsigned long tt_bpf_owners_prefetched(void);
 unsigned long tt_bpf_owners_continued(void);
 /* The words the last head start used kept. */
 size_t tt_bpf_owners_last_kept(void);
+/* Helper threads started; second walks after a head start (a row still
+ * waited). */
+unsigned long tt_bpf_owners_helpers(void);
+unsigned long tt_bpf_owners_second_walks(void);
+/* Test knob: a head start's helper finishes its walk before the call's
+ * dump begins (the prefetch joins it at once). */
+void tt_bpf_owners_test_sync(bool on);
 int tt_bpf_owners_loaded(void);
 /* Test knobs: no head start at all (false by default), and the words a
  * head start may keep ((size_t)-1, the default: as the rows given allow). */

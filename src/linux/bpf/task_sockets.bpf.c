@@ -34,6 +34,7 @@
 #define TT_AF_INET6 10
 #define TT_IPPROTO_TCP 6
 #define TT_IPPROTO_UDP 17
+#define TT_IPPROTO_MPTCP 262
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -41,16 +42,23 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
  * namespace, can be a row of; 0 for any other socket. */
 static __always_inline __u32 tables_of(struct sock *sk, struct task_struct *me)
 {
-	if (BPF_CORE_READ(sk, __sk_common.skc_net.net) != BPF_CORE_READ(me, nsproxy, net_ns))
+	/* A kernel without network namespaces has one. */
+	if (bpf_core_field_exists(sk->__sk_common.skc_net.net) &&
+	    BPF_CORE_READ(sk, __sk_common.skc_net.net) != BPF_CORE_READ(me, nsproxy, net_ns))
 		return 0;
 	__u16 protocol = BPF_CORE_READ(sk, sk_protocol);
+	/* An MPTCP socket's subflows are TCP sockets of either family that
+	 * carry its inode: rows of both TCP tables. */
+	if (protocol == TT_IPPROTO_MPTCP)
+		return TT_TASK_TCP4 | TT_TASK_TCP6;
 	__u32 v4 = protocol == TT_IPPROTO_TCP ? TT_TASK_TCP4 : protocol == TT_IPPROTO_UDP ? TT_TASK_UDP4 : 0;
 	if (!v4)
 		return 0;
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (family == TT_AF_INET)
 		return v4;
-	if (family != TT_AF_INET6)
+	/* Without IPv6 in the kernel there is no AF_INET6 socket. */
+	if (family != TT_AF_INET6 || !bpf_core_field_exists(sk->__sk_common.skc_v6_rcv_saddr))
 		return 0;
 	__u32 a[4];
 	if (bpf_probe_read_kernel(a, sizeof(a), &sk->__sk_common.skc_v6_rcv_saddr) != 0)
