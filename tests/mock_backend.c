@@ -47,7 +47,7 @@ int tt_backend_collect(const struct tt_request *req, struct tt_collector *col)
 int tt_backend_owners(struct tt_owner_query *q)
 {
 	tt_mock.owner_calls++;
-	if (tt_owner_prefetched(q) && tt_owner_prefetched(q) == (void *)&tt_mock) {
+	if (tt_owner_prefetched(q) == (void *)&tt_mock) {
 		tt_mock.owners_saw_prefetch++;
 		tt_mock.drops_before_owners += tt_mock.drops;
 	}

@@ -376,37 +376,53 @@ static bool drop_caps(const int *caps, int n)
 	return syscall(SYS_capset, &h, d) == 0;
 }
 
+/* Runs fn(arg) in a child: its exit status, -1 when it did not exit (or
+ * could not be started).  A child starts with the program as loaded here,
+ * and loads or breaks nothing for the tests after it. */
+static int in_child(int (*fn)(int), int arg)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(fn(arg));
+	int st;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* In a caller without CAP_SYS_PTRACE and CAP_NET_RAW: both sources give
+ * the same tables, and the holder /proc refuses owns nothing. */
+static int refused_child(int unused)
+{
+	(void)unused;
+	/* The holders keep CAP_NET_RAW; this caller does not. */
+	const int caps[] = { CAP_SYS_PTRACE, CAP_NET_RAW };
+	if (!drop_caps(caps, 2))
+		return 10;
+	for (size_t i = 0; i < table_fn_count; i++) {
+		int r = compare_sources(&table_fns[i]);
+		if (r)
+			return 10 + r;
+	}
+	ULONG size;
+	PMIB_TCPTABLE2 t = (void *)fetch_by("bpf", fn_named("GetTcpTable2"), &size);
+	struct tt_ep ep = tt_ep4("127.0.0.1", held[HOLD_CHILD].port);
+	const MIB_TCPROW2 *row = tt_find_tcp2(t, &ep, &tt_none4);
+	int ret = !row ? 30 : row->dwOwningPid == 0 ? 0 : 31;
+	free(t);
+	return ret;
+}
+
 /* The PID 1 case: /proc refuses a process's descriptors to a caller that
  * lacks some of its capabilities (and CAP_SYS_PTRACE); the iterator sees
  * them all.  Both sources must leave its sockets without an owner. */
 START_TEST(bpf_refused_process_has_no_owner)
 {
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		/* The holders keep CAP_NET_RAW; this caller does not. */
-		const int caps[] = { CAP_SYS_PTRACE, CAP_NET_RAW };
-		if (!drop_caps(caps, 2))
-			_exit(10);
-		for (size_t i = 0; i < table_fn_count; i++) {
-			int r = compare_sources(&table_fns[i]);
-			if (r)
-				_exit(10 + r);
-		}
-		ULONG size;
-		PMIB_TCPTABLE2 t = (void *)fetch_by("bpf", fn_named("GetTcpTable2"), &size);
-		struct tt_ep ep = tt_ep4("127.0.0.1", held[HOLD_CHILD].port);
-		const MIB_TCPROW2 *row = tt_find_tcp2(t, &ep, &tt_none4);
-		if (!row)
-			_exit(30);
-		_exit(row->dwOwningPid == 0 ? 0 : 31);
-	}
-	int st;
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	int st = in_child(refused_child, 0);
+	ck_assert_msg(st == 0,
 		      "refused process: status %d (12 the iterator did not answer, 13/14 "
 		      "tables differ, 31 the iterator gave the refused process's PID)",
-		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		      st);
 }
 END_TEST
 
@@ -698,16 +714,11 @@ static int without_head_start_child(int how)
 START_TEST(bpf_without_head_start)
 {
 	static const char *const names[] = { "no thread can be created", "one CPU" };
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(without_head_start_child(_i));
-	int st;
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	int st = in_child(without_head_start_child, _i);
+	ck_assert_msg(st == 0,
 		      "%s: status %d (4 the iterator did not answer, 5 a head start ran, 6 "
 		      "tables differ)",
-		      names[_i], WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		      names[_i], st);
 }
 END_TEST
 
@@ -780,39 +791,35 @@ START_TEST(bpf_falls_back)
 					     "a read failing midway on the helper",
 					     "a read failing midway in the call",
 					     "TCPTABLE_OWNERS=proc" };
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(fallback_child(_i));
-	int st;
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: status %d", names[_i],
-		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	int st = in_child(fallback_child, _i);
+	ck_assert_msg(st == 0, "%s: status %d", names[_i], st);
 }
 END_TEST
+
+/* In a child: 0 when the program loads. */
+static int load_child(int unused)
+{
+	(void)unused;
+	/* A socket, so that the call has an owner to look for. */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || listen(fd, 1) != 0)
+		return 2;
+	ULONG size = 0;
+	setenv("TCPTABLE_OWNERS", "bpf", 1);
+	GetTcpTable2(NULL, &size, TRUE);
+	unsigned char *t = malloc(size + 4096);
+	size += 4096;
+	GetTcpTable2((void *)t, &size, TRUE);
+	free(t);
+	close(fd);
+	return tt_bpf_owners_loaded() == 1 ? 0 : 1;
+}
 
 /* Whether this machine can load the program: in a child, so that every
  * test starts with nothing loaded. */
 static bool iterator_loads(void)
 {
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* A socket, so that the call has an owner to look for. */
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (fd < 0 || listen(fd, 1) != 0)
-			_exit(2);
-		ULONG size = 0;
-		setenv("TCPTABLE_OWNERS", "bpf", 1);
-		GetTcpTable2(NULL, &size, TRUE);
-		unsigned char *t = malloc(size + 4096);
-		size += 4096;
-		GetTcpTable2((void *)t, &size, TRUE);
-		free(t);
-		close(fd);
-		_exit(tt_bpf_owners_loaded() == 1 ? 0 : 1);
-	}
-	int st;
-	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	return in_child(load_child, 0) == 0;
 }
 
 int main(void)

@@ -388,6 +388,18 @@ static int walk(struct walk *w, struct reader *rd)
 	}
 }
 
+/* TCPTABLE_OWNERS: the /proc scan only, the iterator from the first call
+ * whatever its size, or neither (the default). */
+enum { MODE_DEFAULT, MODE_PROC, MODE_BPF };
+
+static int owners_mode(void)
+{
+	const char *mode = getenv("TCPTABLE_OWNERS");
+	if (mode && strcmp(mode, "proc") == 0)
+		return MODE_PROC;
+	return mode && strcmp(mode, "bpf") == 0 ? MODE_BPF : MODE_DEFAULT;
+}
+
 /* Loads the program if it is not yet and may be; true when it is loaded.
  * eager: whatever the size of the call. */
 static bool loaded(bool eager, size_t pending)
@@ -526,10 +538,8 @@ int tt_bpf_owners(struct tt_owner_query *q)
 	if (p && p->started)
 		return from_prefetch(q, p);
 
-	const char *mode = getenv("TCPTABLE_OWNERS");
-	if (mode && strcmp(mode, "proc") == 0)
-		return 1;
-	if (!loaded(mode && strcmp(mode, "bpf") == 0, tt_owner_pending(q)))
+	int mode = owners_mode();
+	if (mode == MODE_PROC || !loaded(mode == MODE_BPF, tt_owner_pending(q)))
 		return 1;
 	int proc = tt_sys_openat(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (proc < 0)
@@ -605,19 +615,15 @@ int tt_bpf_owners_prefetch(unsigned proto, unsigned table, bool want_keys, size_
 			   struct tt_owner_prefetch **out)
 {
 	*out = NULL;
-	const char *mode = getenv("TCPTABLE_OWNERS");
-	if (mode && strcmp(mode, "proc") == 0)
-		return 0;
+	int mode = owners_mode();
 #ifdef TT_TESTING
 	if (atomic_load(&no_prefetch))
 		return 0;
 #endif
-	/* The first call of a process loads the program only on request:
-	 * otherwise it waits to see how many owners the call needs. */
-	int state = atomic_load(&load_state);
-	if (state != LOADED && !(state == NOT_TRIED && mode && strcmp(mode, "bpf") == 0))
-		return 0;
-	if (!loaded(true, 0) || !two_cpus())
+	/* Nothing waits for an owner yet: the first call of a process loads
+	 * the program here only on request, otherwise its own walk decides
+	 * by the number of owners it needs. */
+	if (mode == MODE_PROC || !loaded(mode == MODE_BPF, 0) || !two_cpus())
 		return 0;
 
 	struct tt_owner_prefetch *p = tt_calloc(1, sizeof(*p));
